@@ -1,0 +1,16 @@
+// One vitest setup for every workspace package: sources resolve through the `@fasterapi/source`
+// export condition (no build needed), results land in test-results.json for the summary line.
+import { defineConfig, mergeConfig, type ViteUserConfig } from 'vitest/config'
+
+export function packageConfig(overrides: ViteUserConfig = {}): ViteUserConfig {
+  const base = defineConfig({
+    resolve: { conditions: ['@fasterapi/source'] },
+    ssr: { resolve: { conditions: ['@fasterapi/source'] } },
+    test: {
+      include: ['test/**/*.test.ts'],
+      reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
+      typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    },
+  })
+  return mergeConfig(base, overrides)
+}
