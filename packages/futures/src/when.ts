@@ -45,10 +45,7 @@ function gate<T>(options: WhenOptions | undefined) {
  * Fulfils with every value, in input order, when all inputs fulfil; rejects with the first rejection.
  * @example const [user, posts] = await whenAll([getUser(id), getPosts(id)])
  */
-export function whenAll<const T extends readonly unknown[] | []>(
-  values: T,
-  options?: WhenOptions,
-): Future<WhenAllResult<T>>
+export function whenAll<T extends readonly unknown[] | []>(values: T, options?: WhenOptions): Future<WhenAllResult<T>>
 export function whenAll<T>(values: Iterable<T | PromiseLike<T>>, options?: WhenOptions): Future<Awaited<T>[]>
 export function whenAll(values: Iterable<unknown>, options?: WhenOptions): Future<unknown[]> {
   const futures = toFutures(values)
@@ -88,7 +85,7 @@ export function whenAll(values: Iterable<unknown>, options?: WhenOptions): Futur
 }
 
 /** Fulfils with the outcome of every input once all have settled; never rejects (unless aborted). */
-export function whenAllSettled<const T extends readonly unknown[] | []>(
+export function whenAllSettled<T extends readonly unknown[] | []>(
   values: T,
   options?: WhenOptions,
 ): Future<{ -readonly [K in keyof T]: Settled<Awaited<T[K]>> }>

@@ -1,7 +1,6 @@
 // A hashed timer wheel (Varghese & Lauck): many coarse timers (request timeouts, keep-alive pings for
 // thousands of connections) share one Node timer. Scheduling, cancelling and refreshing are O(1); each tick
 // visits one slot. A timer never fires early and fires at most one tick late (plus event-loop lag).
-import { performance } from 'node:perf_hooks'
 import { InvalidArgumentError } from '../errors.ts'
 
 export interface TimerWheelOptions {
@@ -9,7 +8,7 @@ export interface TimerWheelOptions {
   tickMs?: number
   /** Slots in the wheel; must be a power of two. One revolution lasts `slots * tickMs`. @default 1024 */
   slots?: number
-  /** Clock in ms. @default performance.now */
+  /** Clock in ms. @default globalThis.performance.now */
   now?: () => number
   /** Keep the process alive while timers are scheduled. @default false (like `AbortSignal.timeout`) */
   ref?: boolean
@@ -69,7 +68,13 @@ export class TimerWheel {
   #closed = false
 
   constructor(options: TimerWheelOptions = {}) {
-    const { tickMs = 50, slots = 1024, now = () => performance.now(), ref = false, autoStart = true } = options
+    const {
+      tickMs = 50,
+      slots = 1024,
+      now = () => globalThis.performance.now(),
+      ref = false,
+      autoStart = true,
+    } = options
     if (!(tickMs > 0)) throw new InvalidArgumentError(`tickMs must be > 0, got ${tickMs}`)
     if (!Number.isInteger(slots) || slots < 1 || (slots & (slots - 1)) !== 0) {
       throw new InvalidArgumentError(`slots must be a power of two, got ${slots}`)
