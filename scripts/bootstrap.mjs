@@ -47,7 +47,18 @@ function fetchPackage(spec, intoDir) {
   log(`downloading ${spec} from the npm registry`)
   const res = spawnSync(
     'npm',
-    ['pack', spec, '--pack-destination', cache, '--cache', join(cache, 'npm'), '--silent', '--json'],
+    [
+      'pack',
+      spec,
+      '--pack-destination',
+      cache,
+      '--cache',
+      join(cache, 'npm'),
+      '--logs-dir',
+      join(cache, 'npm-logs'),
+      '--silent',
+      '--json',
+    ],
     {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -121,6 +132,8 @@ function toolEnv() {
     npm_config_update_notifier: 'false',
     COREPACK_ENABLE_STRICT: '0',
     TURBO_TELEMETRY_DISABLED: '1',
+    TURBO_CONFIG_DIR_PATH: join(tools, 'turbo-config'),
+    BIOME_LOG_PATH: join(tools, 'biome-logs'),
     DO_NOT_TRACK: '1',
   }
 }

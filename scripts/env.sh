@@ -7,4 +7,6 @@ export npm_config_store_dir="$_fasterapi_root/.tools/pnpm-store"
 export npm_config_cache_dir="$_fasterapi_root/.tools/pnpm-cache"
 export npm_config_state_dir="$_fasterapi_root/.tools/pnpm-state"
 export TURBO_TELEMETRY_DISABLED=1
+export TURBO_CONFIG_DIR_PATH="$_fasterapi_root/.tools/turbo-config"
+export BIOME_LOG_PATH="$_fasterapi_root/.tools/biome-logs"
 unset _fasterapi_root
