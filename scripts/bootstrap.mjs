@@ -134,6 +134,7 @@ function toolEnv() {
     TURBO_TELEMETRY_DISABLED: '1',
     TURBO_CONFIG_DIR_PATH: join(tools, 'turbo-config'),
     BIOME_LOG_PATH: join(tools, 'biome-logs'),
+    XDG_CACHE_HOME: join(tools, 'xdg-cache'), // tools that default to ~/.cache (biome) write here instead
     DO_NOT_TRACK: '1',
   }
 }
