@@ -1,9 +1,10 @@
 import { FutureNotReadyError } from './errors.ts'
 import { trackRejection } from './unhandled.ts'
 
-const PENDING = 0
-const FULFILLED = 1
-const REJECTED = 2
+// states of `_state`; exported for the combinators' fast paths, not from the package
+export const PENDING = 0
+export const FULFILLED = 1
+export const REJECTED = 2
 type State = typeof PENDING | typeof FULFILLED | typeof REJECTED
 
 // Past this many nested settlements, reactions are queued and run by the outermost settle call,

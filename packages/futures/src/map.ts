@@ -2,7 +2,7 @@
 // (a plain value or a ready future) is consumed in the same loop turn: a fully synchronous map is ready at once.
 import { linkSignal, noop } from './abort.ts'
 import { InvalidArgumentError } from './errors.ts'
-import { Future, isThenable, subscribe } from './future.ts'
+import { FULFILLED, Future, isThenable, subscribe } from './future.ts'
 
 export interface MapOptions {
   /** Maximum number of `fn` calls in flight. @default Infinity */
@@ -72,7 +72,7 @@ export function mapAsync<T, R>(
       fail(error)
       return
     }
-    if (r instanceof Future && r._state === 1) {
+    if (r instanceof Future && r._state === FULFILLED) {
       results[i] = r._value
       return
     }
@@ -190,7 +190,7 @@ export function reduceAsync<T, A>(
       } catch (error) {
         return Future.failed(error)
       }
-      if (next instanceof Future && next._state === 1) acc = next._value
+      if (next instanceof Future && next._state === FULFILLED) acc = next._value
       else if (isThenable(next)) return Future.from(next).then(step as (a: unknown) => Future<A>)
       else acc = next as A
     }

@@ -2,7 +2,7 @@
 // for futures. When every input is already settled, the result is ready at once (no microtask).
 import { onAbort } from './abort.ts'
 import { InvalidArgumentError } from './errors.ts'
-import { Future, subscribe } from './future.ts'
+import { FULFILLED, Future, PENDING, REJECTED, subscribe } from './future.ts'
 
 export interface WhenOptions {
   /** Rejects the combined future with `signal.reason` when it aborts first. */
@@ -55,8 +55,8 @@ export function whenAll(values: Iterable<unknown>, options?: WhenOptions): Futur
   let failure: Future<unknown> | undefined
   for (let i = 0; i < n; i++) {
     const f = futures[i]!
-    if (f._state === 1) results[i] = f._value
-    else if (f._state === 2) {
+    if (f._state === FULFILLED) results[i] = f._value
+    else if (f._state === REJECTED) {
       f._handled = true
       failure ??= f
     } else pending++
@@ -69,7 +69,7 @@ export function whenAll(values: Iterable<unknown>, options?: WhenOptions): Futur
   else if (pending === 0) g.resolve(results)
   for (let i = 0; i < n; i++) {
     const f = futures[i]!
-    if (f._state !== 0) continue
+    if (f._state !== PENDING) continue
     subscribe(
       f,
       (value) => {
