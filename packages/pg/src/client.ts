@@ -1,0 +1,148 @@
+// `createPool()` returns `sql`: a tagged-template function bound to a pool, with the helpers,
+// transactions and pool controls hanging off it.
+
+import type { Connection } from './connection.ts'
+import { PgDriverError, QueryAbortedError } from './errors.ts'
+import { watchAbort } from './internal/cancel.ts'
+import type { Execution } from './internal/execution.ts'
+import { type ConnectionOptions, resolveConnectionOptions } from './options.ts'
+import { Pool, type PoolOptions, type PoolStats } from './pool.ts'
+import { Query, type Row, type Runner, templateInfo } from './query.ts'
+import { Identifier, Insert, Join, List, Update } from './sql.ts'
+import { TypedValue } from './types/encode.ts'
+import { TypeRegistry } from './types/registry.ts'
+
+export interface SqlHelpers {
+  /** Runs raw SQL text with `$n` parameters; nothing is escaped. */
+  unsafe<T = Row>(text: string, params?: readonly unknown[]): Query<T>
+  /** A quoted identifier: `sql.id('public', 'users')` → `"public"."users"`. */
+  id(...names: string[]): Identifier
+  /** A parenthesised parameter list for `IN`: `sql.list([1, 2])` → `($1, $2)`. */
+  list(values: readonly unknown[]): List
+  /** Columns and VALUES for INSERT from one row or many; columns default to the first row's keys. */
+  insert(rows: Record<string, any> | readonly Record<string, any>[], columns?: readonly string[]): Insert
+  /** `"a" = $1, "b" = $2` for UPDATE ... SET; columns default to the object's keys. */
+  update(row: Record<string, any>, columns?: readonly string[]): Update
+  /** Joins fragments with `separator` (inserted as-is: it must not come from user input). */
+  join(parts: readonly unknown[], separator?: string): Join
+  /** A parameter with an explicit type OID; a serializer registered for that OID encodes it. */
+  typed(value: unknown, oid: number): TypedValue
+}
+
+export interface TransactionSql extends SqlHelpers {
+  <T = Row>(strings: TemplateStringsArray, ...values: unknown[]): Query<T>
+}
+
+export interface Sql extends TransactionSql {
+  /**
+   * Runs `fn` in a transaction on a reserved connection: COMMIT when it resolves, ROLLBACK when it throws.
+   * Queries issued together inside it are pipelined.
+   * @example await sql.begin(async (tx) => { await tx`update a ...`; await tx`insert into b ...` })
+   */
+  begin<T>(fn: (tx: TransactionSql) => Promise<T> | T): Promise<T>
+  /** A connection for exclusive use (session state, advisory locks); call `release()` when done. */
+  reserve(): Promise<ReservedSql>
+  stats(): PoolStats
+  /** Waits for in-flight queries, then closes every connection. */
+  end(): Promise<void>
+}
+
+export interface ReservedSql extends TransactionSql {
+  release(): void
+}
+
+export interface CreatePoolOptions extends ConnectionOptions, PoolOptions {}
+
+/**
+ * A pool of connections and the `sql` tag bound to it. Connections open on first use.
+ * @example
+ * const sql = createPool({ url: process.env.DATABASE_URL, max: 10 })
+ * const [user] = await sql`select * from users where id = ${id}`
+ */
+export function createPool(options: CreatePoolOptions | string = {}): Sql {
+  const opts = typeof options === 'string' ? { url: options } : options
+  const resolved = resolveConnectionOptions(opts)
+  const pool = new Pool(resolved, new TypeRegistry(opts.types), opts, opts.hooks)
+  const sql = bindSql(pool) as Sql
+  sql.begin = async (fn) => {
+    const connection = await pool.reserve()
+    const tx = bindSql(new ConnectionRunner(connection, pool.hooks))
+    try {
+      // BEGIN is not awaited: it pipelines with the first statements of `fn`, whose failure it would cause
+      tx.unsafe('begin')
+        .execute()
+        .catch(() => undefined)
+      const result = await fn(tx)
+      await tx.unsafe('commit')
+      return result
+    } catch (error) {
+      if (!connection.closed) await tx.unsafe('rollback').catch(() => undefined)
+      throw error
+    } finally {
+      pool.release(connection)
+    }
+  }
+  sql.reserve = async () => {
+    const connection = await pool.reserve()
+    const runner = new ConnectionRunner(connection, pool.hooks)
+    const reserved = bindSql(runner) as ReservedSql
+    reserved.release = () => {
+      runner.released = true
+      pool.release(connection)
+    }
+    return reserved
+  }
+  sql.stats = () => pool.stats()
+  sql.end = () => pool.end()
+  return sql
+}
+
+/** Sends every execution to one connection (a transaction or a reservation). */
+class ConnectionRunner implements Runner {
+  readonly connection: Connection
+  readonly hooks
+  released = false
+
+  constructor(connection: Connection, hooks: Runner['hooks']) {
+    this.connection = connection
+    this.hooks = hooks
+  }
+
+  dispatch(ex: Execution): void {
+    if (this.released) {
+      ex.fail(new PgDriverError('PG_RELEASED', 'this connection was released; queries must run before release()'))
+      ex.finish()
+      return
+    }
+    if (ex.signal?.aborted) {
+      ex.fail(new QueryAbortedError(ex.signal.reason))
+      ex.finish()
+      return
+    }
+    this.connection.execute(ex)
+    if (ex.signal !== undefined) watchAbort(this.connection, ex)
+  }
+}
+
+function bindSql(runner: Runner): TransactionSql {
+  function sql<T = Row>(strings: TemplateStringsArray, ...values: unknown[]): Query<T> {
+    if (!Array.isArray(strings) || !('raw' in strings)) {
+      throw new PgDriverError('PG_NOT_A_TEMPLATE', 'sql must be used as a tag: sql`select ...`; see sql.unsafe()')
+    }
+    return new Query<T>(runner, strings, values, undefined, templateInfo(strings, sql).origin)
+  }
+  const helpers: SqlHelpers = {
+    unsafe<T = Row>(text: string, params: readonly unknown[] = []): Query<T> {
+      const origin = new Error('query')
+      Error.captureStackTrace(origin, helpers.unsafe)
+      return new Query<T>(runner, undefined, params, text, origin)
+    },
+    id: (...names) => new Identifier(names),
+    list: (values) => new List(values),
+    insert: (rows, columns) => new Insert(Array.isArray(rows) ? rows : [rows as Record<string, unknown>], columns),
+    update: (row, columns) => new Update(row, columns),
+    join: (parts, separator = ', ') => new Join(parts, separator),
+    typed: (value, oid) => new TypedValue(value, oid),
+  }
+  return Object.assign(sql, helpers)
+}

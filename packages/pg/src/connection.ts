@@ -1,0 +1,208 @@
+// One server session: the socket, the startup handshake, and a pipeline of executions answered in
+// order. Queries are written as soon as they are issued (batched per event-loop turn) without waiting
+// for earlier ones; ReadyForQuery ('Z') settles the oldest execution in flight.
+import type { Socket } from 'node:net'
+import { serialize } from 'pg-protocol'
+import { CONNECTION_CLOSED, ConnectionError } from './errors.ts'
+import type { Execution } from './internal/execution.ts'
+import { openSocket } from './internal/open-socket.ts'
+import { handleMessage } from './internal/receive.ts'
+import { writeExecution } from './internal/send.ts'
+import { StatementCache } from './internal/statement.ts'
+import { Writer } from './internal/writer.ts'
+import { type ResolvedConnectionOptions, readPassword } from './options.ts'
+import type { TypeRegistry } from './types/registry.ts'
+
+// below this many settled slots the in-flight array is left alone; beyond it, compacted
+const COMPACT_AT = 1024
+
+export class Connection {
+  readonly options: ResolvedConnectionOptions
+  readonly registry: TypeRegistry
+  readonly socket: Socket
+  readonly writer = new Writer()
+  readonly statements: StatementCache
+  /** Server parameters reported with ParameterStatus ('S'): server_version, TimeZone... */
+  readonly parameters = new Map<string, string>()
+  readonly createdAt = Date.now()
+  processId = 0
+  secretKey = 0
+  /** 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block. */
+  transactionStatus = 'I'
+  /** Milliseconds timestamp of the last time the pipeline drained. */
+  idleSince = Date.now()
+  /** Reused row buffer for decoding object rows. */
+  readonly scratch: unknown[] = []
+  closed = false
+  closeReason: Error | undefined = undefined
+  /** Called when the last execution in flight settles. */
+  onIdle: ((connection: Connection) => void) | undefined = undefined
+  /** Called once when the socket closes, for whatever reason. */
+  onClose: ((connection: Connection, error: Error | undefined) => void) | undefined = undefined
+
+  // in-flight executions, oldest at `head`
+  readonly inflight: (Execution | undefined)[] = []
+  head = 0
+  #flushScheduled = false
+  // partial message carried over between socket chunks
+  #chunks: Buffer[] = []
+  #carried = 0
+  #needed = 0
+
+  /** Startup handshake state, handled by receive.ts until the first ReadyForQuery. */
+  startup: { resolve: () => void; reject: (error: Error) => void; password: string | undefined } | undefined
+
+  constructor(socket: Socket, options: ResolvedConnectionOptions, registry: TypeRegistry) {
+    this.socket = socket
+    this.options = options
+    this.registry = registry
+    this.statements = new StatementCache(options.maxPreparedStatements)
+    socket.setNoDelay(true)
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk))
+    socket.on('error', (error) => this.destroy(error))
+    socket.on('close', () => this.destroy(undefined))
+  }
+
+  /** Opens a connection and completes startup and authentication. */
+  static async connect(options: ResolvedConnectionOptions, registry: TypeRegistry): Promise<Connection> {
+    const socket = await openSocket(options)
+    const connection = new Connection(socket, options, registry)
+    const password = await readPassword(options)
+    await new Promise<void>((resolve, reject) => {
+      connection.startup = { resolve, reject, password }
+      socket.write(
+        serialize.startup({
+          user: options.user,
+          database: options.database,
+          application_name: options.applicationName,
+          client_encoding: 'UTF8',
+          DateStyle: 'ISO, MDY',
+          ...options.serverParameters,
+        }),
+      )
+    })
+    return connection
+  }
+
+  /** Executions written and not yet settled. */
+  get inFlight(): number {
+    return this.inflight.length - this.head
+  }
+
+  get current(): Execution | undefined {
+    return this.inflight[this.head]
+  }
+
+  /** Writes `ex` into the pipeline; it settles when its ReadyForQuery arrives. */
+  execute(ex: Execution): void {
+    if (this.closed) {
+      ex.fail(this.#closedError())
+      ex.finish()
+      return
+    }
+    const mark = this.writer.length
+    try {
+      writeExecution(this.writer, ex, this.statements, this.registry.options.serializers)
+    } catch (error) {
+      this.writer.length = mark
+      ex.fail(error)
+      ex.finish()
+      return
+    }
+    ex.sent = true
+    this.inflight.push(ex)
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true
+      process.nextTick(this.#flush)
+    }
+  }
+
+  #flush = (): void => {
+    this.#flushScheduled = false
+    if (this.writer.length > 0 && !this.closed) this.socket.write(this.writer.take())
+  }
+
+  /** Removes the oldest execution from the pipeline, once its ReadyForQuery arrived. */
+  shift(): Execution | undefined {
+    const ex = this.inflight[this.head]
+    if (ex === undefined) return undefined
+    this.inflight[this.head++] = undefined
+    if (this.head === this.inflight.length) {
+      this.inflight.length = 0
+      this.head = 0
+    } else if (this.head >= COMPACT_AT && this.head * 2 >= this.inflight.length) {
+      this.inflight.splice(0, this.head)
+      this.head = 0
+    }
+    return ex
+  }
+
+  #onData(chunk: Buffer): void {
+    let buf = chunk
+    if (this.#carried > 0) {
+      this.#chunks.push(chunk)
+      this.#carried += chunk.length
+      if (this.#carried < this.#needed) return
+      buf = Buffer.concat(this.#chunks, this.#carried)
+      this.#chunks = []
+      this.#carried = 0
+    }
+    const length = buf.length
+    let p = 0
+    try {
+      while (length - p >= 5) {
+        const end = p + 1 + ((buf[p + 1]! << 24) | (buf[p + 2]! << 16) | (buf[p + 3]! << 8) | buf[p + 4]!)
+        if (end > length) break
+        handleMessage(this, buf[p]!, buf, p + 5, end)
+        if (this.closed) return
+        p = end
+      }
+    } catch (error) {
+      // a message pg-protocol cannot parse (an unknown auth request...): the session cannot continue
+      this.destroy(error as Error)
+      return
+    }
+    if (p < length) {
+      const rest = p === 0 ? buf : buf.subarray(p)
+      this.#chunks.push(rest)
+      this.#carried = rest.length
+      this.#needed = rest.length >= 5 ? 1 + rest.readInt32BE(1) : 5
+    }
+  }
+
+  #closedError(): Error {
+    return new ConnectionError(
+      CONNECTION_CLOSED,
+      `the connection is closed${this.closeReason ? `: ${this.closeReason.message}` : ''}`,
+      { cause: this.closeReason },
+    )
+  }
+
+  /** Closes the socket at once and fails everything in flight. */
+  destroy(error: Error | undefined): void {
+    if (this.closed) return
+    this.closed = true
+    this.closeReason ??= error
+    this.socket.destroy()
+    const failure = this.#closedError()
+    this.startup?.reject(this.closeReason ?? failure)
+    this.startup = undefined
+    for (let ex = this.shift(); ex !== undefined; ex = this.shift()) {
+      ex.fail(failure)
+      ex.finish()
+    }
+    this.statements.clear()
+    this.onClose?.(this, this.closeReason)
+  }
+
+  /** Sends Terminate ('X') after the pipeline drains, then closes. */
+  async end(): Promise<void> {
+    if (this.closed) return
+    while (this.inFlight > 0) await this.inflight[this.inflight.length - 1]!.promise.catch(() => undefined)
+    if (this.closed) return
+    this.#flush()
+    const closed = new Promise<void>((resolve) => this.socket.once('close', () => resolve()))
+    this.socket.end(serialize.end())
+    await closed
+  }
+}

@@ -1,0 +1,31 @@
+export {
+  type CreatePoolOptions,
+  createPool,
+  type ReservedSql,
+  type Sql,
+  type SqlHelpers,
+  type TransactionSql,
+} from './client.ts'
+export {
+  AcquireTimeoutError,
+  AuthenticationError,
+  ConnectionError,
+  OptionError,
+  ParameterError,
+  PgDriverError,
+  PoolEndedError,
+  PoolQueueFullError,
+  PostgresError,
+  type PostgresErrorFields,
+  ProtocolError,
+  QueryAbortedError,
+} from './errors.ts'
+export type { QueryEndEvent, QueryHooks, QueryStartEvent } from './hooks.ts'
+export { type ConnectionOptions, parseConnectionString, type SslMode } from './options.ts'
+export type { PoolOptions, PoolStats } from './pool.ts'
+export { Query, type Row } from './query.ts'
+export { type Column, Result } from './result.ts'
+export { escapeIdentifier } from './sql.ts'
+export { TypedValue } from './types/encode.ts'
+export * as oids from './types/oids.ts'
+export type { TypeOptions } from './types/registry.ts'

@@ -1,0 +1,204 @@
+// Backend message handlers, named after the messages
+// (https://www.postgresql.org/docs/current/protocol-message-formats.html). The hot ones (DataRow,
+// CommandComplete, ReadyForQuery, the *Complete acknowledgements) are read here straight from the socket
+// buffer; the rest go through pg-protocol's parser.
+import { Parser } from 'pg-protocol/dist/parser.js'
+import type { Connection } from '../connection.ts'
+import { PostgresError, ProtocolError } from '../errors.ts'
+import { applyCommandTag } from '../result.ts'
+import { authenticate } from './authenticate.ts'
+import { sendCancelRequest } from './cancel.ts'
+import { OBJECTS } from './execution.ts'
+import { type FastBuffer, fast } from './fast-buffer.ts'
+import { type Column, rowMaker } from './statement.ts'
+
+const parser = new Parser()
+let parsed: any
+const keep = (message: unknown): void => {
+  parsed = message
+}
+
+/** Parses one complete message (type byte at `start - 5`) with pg-protocol. */
+function parse(buf: Buffer, start: number, end: number): any {
+  parser.parse(buf.subarray(start - 5, end), keep)
+  const message = parsed
+  parsed = undefined
+  return message
+}
+
+export function handleMessage(c: Connection, code: number, buf: Buffer, start: number, end: number): void {
+  switch (code) {
+    case 0x44 /* D */:
+      DataRow(c, fast(buf), start)
+      return
+    case 0x43 /* C */:
+      CommandComplete(c, fast(buf), start, end)
+      return
+    case 0x5a /* Z */:
+      ReadyForQuery(c, buf[start]!)
+      return
+    case 0x31 /* 1 */:
+      ParseComplete(c)
+      return
+    case 0x32 /* 2 */: // BindComplete
+    case 0x33 /* 3 */: // CloseComplete
+    case 0x49 /* I */: // EmptyQueryResponse: the result stays empty, command ''
+    case 0x41 /* A */: // NotificationResponse: LISTEN is not offered yet
+      return
+    case 0x6e /* n */:
+      NoData(c)
+      return
+    case 0x54 /* T */:
+      RowDescription(c, parse(buf, start, end))
+      return
+    case 0x74 /* t */:
+      ParameterDescription(c, parse(buf, start, end))
+      return
+    case 0x45 /* E */:
+      ErrorResponse(c, parse(buf, start, end))
+      return
+    case 0x4e /* N */: // NoticeResponse: not surfaced
+      return
+    case 0x53 /* S */: {
+      const message = parse(buf, start, end)
+      c.parameters.set(message.parameterName, message.parameterValue)
+      return
+    }
+    case 0x4b /* K */: {
+      const message = parse(buf, start, end)
+      c.processId = message.processID
+      c.secretKey = message.secretKey
+      return
+    }
+    case 0x52 /* R */:
+      authenticate(c, parse(buf, start, end))
+      return
+    default:
+      c.destroy(new ProtocolError(`unexpected message '${String.fromCharCode(code)}' from the server`))
+  }
+}
+
+function DataRow(c: Connection, buf: FastBuffer, start: number): void {
+  const ex = c.current
+  if (ex === undefined || ex.error !== undefined) return
+  let decoders = ex.decoders
+  if (decoders === undefined) decoders = prepareDecoding(c)
+  const count = (buf[start]! << 8) | buf[start + 1]!
+  const values = ex.mode === OBJECTS ? c.scratch : new Array(count)
+  let p = start + 2
+  try {
+    for (let i = 0; i < count; i++) {
+      const length = (buf[p]! << 24) | (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!
+      p += 4
+      if (length === -1) values[i] = null
+      else {
+        values[i] = decoders[i]!(buf, p, length)
+        p += length
+      }
+    }
+  } catch (error) {
+    // a custom parser threw: the query fails, the connection is unaffected
+    ex.fail(error)
+    return
+  }
+  ex.result.push(ex.mode === OBJECTS ? ex.makeRow!(values) : values)
+}
+
+/** Picks the decoders for the current execution once its columns are known. */
+function prepareDecoding(c: Connection): any[] {
+  const ex = c.current!
+  const statement = ex.statement
+  if (statement !== undefined) {
+    ex.columns = statement.columns
+    ex.decoders = ex.binary ? statement.decoders : statement.textDecoders
+    ex.makeRow = statement.makeRow
+  } else {
+    const columns = ex.columns ?? []
+    ex.decoders = columns.map((column) => c.registry.decoder(column.type, false))
+    ex.makeRow = rowMaker(columns)
+  }
+  return ex.decoders
+}
+
+function CommandComplete(c: Connection, buf: FastBuffer, start: number, end: number): void {
+  const ex = c.current
+  if (ex === undefined) return
+  if (ex.decoders === undefined) prepareDecoding(c)
+  applyCommandTag(ex.result, buf.latin1Slice(start, end - 1))
+  ex.result.columns = ex.columns ?? []
+}
+
+function ReadyForQuery(c: Connection, status: number): void {
+  c.transactionStatus = String.fromCharCode(status)
+  if (c.startup !== undefined) {
+    const { resolve } = c.startup
+    c.startup = undefined
+    c.idleSince = Date.now()
+    resolve()
+    return
+  }
+  const ex = c.shift()
+  if (ex === undefined) return
+  ex.finish()
+  if (c.current?.cancelWhenCurrent) sendCancelRequest(c)
+  if (c.inFlight === 0) {
+    c.idleSince = Date.now()
+    c.onIdle?.(c)
+  }
+}
+
+function ParseComplete(c: Connection): void {
+  const ex = c.current
+  if (ex !== undefined) ex.parses = false
+}
+
+function RowDescription(c: Connection, message: any): void {
+  const ex = c.current
+  if (ex === undefined) return
+  const columns: Column[] = message.fields.map((field: any) => ({
+    name: field.name,
+    type: field.dataTypeID,
+    table: field.tableID,
+    attribute: field.columnID,
+    typeSize: field.dataTypeSize,
+    typeModifier: field.dataTypeModifier,
+  }))
+  const statement = ex.statement
+  if (statement !== undefined && statement.columns === undefined) statement.describe(columns, c.registry)
+  else ex.columns = columns
+}
+
+/** The statement or portal returns no rows (INSERT without RETURNING, DDL...). */
+function NoData(c: Connection): void {
+  const statement = c.current?.statement
+  if (statement !== undefined && statement.columns === undefined) statement.describe([], c.registry)
+}
+
+function ParameterDescription(c: Connection, message: any): void {
+  const statement = c.current?.statement
+  if (statement !== undefined) statement.parameterTypes = message.dataTypeIDs
+}
+
+function ErrorResponse(c: Connection, message: any): void {
+  const error = new PostgresError(message.message ?? 'unknown server error', message)
+  const ex = c.current
+  if (c.startup !== undefined || ex === undefined) {
+    // FATAL during startup (wrong password, unknown database) or outside any query (admin shutdown)
+    c.closeReason = error
+    if (c.startup !== undefined || error.severity === 'FATAL' || error.severity === 'PANIC') c.destroy(error)
+    return
+  }
+  const statement = ex.statement
+  if (statement !== undefined) {
+    if (ex.parses) {
+      // the Parse failed: forget the statement; executions already bound to it get this error too
+      statement.error = error
+      c.statements.drop(ex.cacheKey, statement)
+    } else if (statement.error !== undefined && error.code === '26000') {
+      ex.fail(statement.error)
+      return
+    }
+  }
+  ex.fail(error)
+  if (error.severity === 'FATAL' || error.severity === 'PANIC') c.closeReason = error
+}

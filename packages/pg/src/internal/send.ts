@@ -1,0 +1,87 @@
+// Writes one execution into the connection's output buffer as an extended-protocol pipeline segment:
+// [Close evicted] [Parse + Describe statement] Bind, [Describe portal], Execute, Sync. Each execution
+// has its own Sync, so an error skips only its own segment and the executions after it keep their results.
+import { ParameterError } from '../errors.ts'
+import { type EncodedValue, encodeParameter } from '../types/encode.ts'
+import type { Execution } from './execution.ts'
+import type { StatementCache } from './statement.ts'
+import { type Writer, writeCloseStatement, writeDescribe, writeExecute, writeParse, writeSync } from './writer.ts'
+
+// reused between executions: parameters are encoded first so a bad one leaves nothing half-written
+const encoded: EncodedValue[] = []
+
+export function writeExecution(
+  w: Writer,
+  ex: Execution,
+  cache: StatementCache,
+  serializers: Record<number, (value: any) => string> | undefined,
+): void {
+  const params = ex.params
+  const count = params.length
+  if (count > 65535) throw new ParameterError(0, `too many parameters: ${count} (the protocol allows 65535)`)
+  let anyBinary = false
+  encoded.length = count
+  for (let i = 0; i < count; i++) {
+    const value = encodeParameter(params[i], i + 1, serializers)
+    if (value !== null && typeof value !== 'string') anyBinary = true
+    encoded[i] = value
+  }
+  if (cache.max === 0) {
+    writeParse(w, '', ex.text, ex.parameterTypes)
+    writeBind(w, '', count, anyBinary, undefined)
+    writeDescribe(w, 0x50 /* P */, '')
+  } else {
+    const key = ex.cacheKey
+    let statement = cache.get(key)
+    if (statement === undefined) {
+      const [added, evicted] = cache.add(key, ex.text)
+      statement = added
+      if (evicted !== undefined) writeCloseStatement(w, evicted.name)
+      writeParse(w, statement.name, ex.text, ex.parameterTypes)
+      writeDescribe(w, 0x53 /* S */, statement.name)
+      ex.parses = true
+    } else if (statement.parameterTypes !== undefined && statement.parameterTypes.length !== count) {
+      throw new ParameterError(
+        0,
+        `wrong number of parameters: the statement takes ${statement.parameterTypes.length}, ${count} given`,
+      )
+    }
+    ex.statement = statement
+    ex.binary = statement.resultFormats !== undefined
+    writeBind(w, statement.name, count, anyBinary, statement.resultFormats)
+  }
+  writeExecute(w)
+  writeSync(w)
+  encoded.length = 0
+}
+
+/** Bind ('B') to the unnamed portal. */
+function writeBind(
+  w: Writer,
+  statement: string,
+  count: number,
+  anyBinary: boolean,
+  resultFormats: number[] | undefined,
+): void {
+  w.begin(0x42 /* B */)
+  w.ensure(1)
+  w.buffer[w.length++] = 0 // portal ""
+  w.cstring(statement)
+  if (anyBinary) {
+    w.int16(count)
+    for (let i = 0; i < count; i++) w.int16(encoded[i] instanceof Uint8Array ? 1 : 0)
+  } else {
+    w.int16(0) // all parameters in text
+  }
+  w.int16(count)
+  for (let i = 0; i < count; i++) {
+    const value = encoded[i] as EncodedValue
+    if (value === null) w.int32(-1)
+    else if (typeof value === 'string') w.lengthPrefixedString(value)
+    else w.lengthPrefixedBytes(value)
+  }
+  const formats = resultFormats === undefined ? 0 : resultFormats.length
+  w.int16(formats)
+  for (let i = 0; i < formats; i++) w.int16(resultFormats![i]!)
+  w.end()
+}

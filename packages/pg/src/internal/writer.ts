@@ -1,0 +1,140 @@
+// One growable output buffer per connection. Everything written during one event-loop turn goes out in
+// a single socket write (measured on postgres.js: +43% with 10 connections, no cost to a lone query).
+// Message layouts: https://www.postgresql.org/docs/current/protocol-message-formats.html
+
+import { type FastBuffer, fast } from './fast-buffer.ts'
+
+const INITIAL_SIZE = 16 * 1024
+
+export class Writer {
+  buffer: FastBuffer = fast(Buffer.allocUnsafe(INITIAL_SIZE))
+  length = 0
+  #messageStart = 0
+
+  ensure(extra: number): void {
+    const needed = this.length + extra
+    if (needed <= this.buffer.length) return
+    let size = this.buffer.length * 2
+    while (size < needed) size *= 2
+    const next = fast(Buffer.allocUnsafe(size))
+    this.buffer.copy(next, 0, 0, this.length)
+    this.buffer = next
+  }
+
+  /** Starts a message of type `code`; its length is patched in by `end()`. */
+  begin(code: number): void {
+    this.ensure(5)
+    this.buffer[this.length] = code
+    this.#messageStart = this.length + 1
+    this.length += 5
+  }
+
+  end(): void {
+    this.buffer.writeInt32BE(this.length - this.#messageStart, this.#messageStart)
+  }
+
+  int16(value: number): void {
+    this.ensure(2)
+    this.buffer.writeInt16BE(value, this.length)
+    this.length += 2
+  }
+
+  int32(value: number): void {
+    this.ensure(4)
+    this.buffer.writeInt32BE(value, this.length)
+    this.length += 4
+  }
+
+  uint32(value: number): void {
+    this.ensure(4)
+    this.buffer.writeUInt32BE(value, this.length)
+    this.length += 4
+  }
+
+  /** A NUL-terminated string. */
+  cstring(value: string): void {
+    this.ensure(Buffer.byteLength(value) + 1)
+    this.length += this.buffer.utf8Write(value, this.length)
+    this.buffer[this.length++] = 0
+  }
+
+  /** A length-prefixed (Int32) text value, as in Bind's parameter values. */
+  lengthPrefixedString(value: string): void {
+    // utf8 takes at most 3 bytes per UTF-16 unit; avoids measuring the string twice
+    this.ensure(4 + value.length * 3)
+    const written = this.buffer.utf8Write(value, this.length + 4)
+    this.buffer.writeInt32BE(written, this.length)
+    this.length += 4 + written
+  }
+
+  lengthPrefixedBytes(value: Uint8Array): void {
+    this.ensure(4 + value.length)
+    this.buffer.writeInt32BE(value.length, this.length)
+    this.buffer.set(value, this.length + 4)
+    this.length += 4 + value.length
+  }
+
+  raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length)
+    this.buffer.set(bytes, this.length)
+    this.length += bytes.length
+  }
+
+  /** Hands out what was written as its own buffer (the socket may hold it after we reuse ours). */
+  take(): Buffer {
+    const out = Buffer.allocUnsafe(this.length)
+    this.buffer.copy(out, 0, 0, this.length)
+    this.length = 0
+    return out
+  }
+}
+
+/** Parse ('P'): names a statement and fixes its parameter types (0 lets the server infer). */
+export function writeParse(w: Writer, name: string, text: string, types: readonly number[] | undefined): void {
+  w.begin(0x50 /* P */)
+  w.cstring(name)
+  w.cstring(text)
+  const count = types === undefined ? 0 : types.length
+  w.int16(count)
+  for (let i = 0; i < count; i++) w.uint32(types![i]!)
+  w.end()
+}
+
+/** Describe ('D') of a statement ('S') or portal ('P'). */
+export function writeDescribe(w: Writer, kind: number, name: string): void {
+  w.begin(0x44 /* D */)
+  w.ensure(1)
+  w.buffer[w.length++] = kind
+  w.cstring(name)
+  w.end()
+}
+
+/** Execute ('E') of the unnamed portal, all rows. */
+export function writeExecute(w: Writer): void {
+  w.ensure(10)
+  const b = w.buffer
+  let p = w.length
+  b[p++] = 0x45 /* E */
+  b.writeInt32BE(9, p)
+  b[p + 4] = 0 // portal name ""
+  b.writeInt32BE(0, p + 5) // no row limit
+  w.length = p + 9
+}
+
+/** Sync ('S'): ends the pipeline segment; the server answers ReadyForQuery. */
+export function writeSync(w: Writer): void {
+  w.ensure(5)
+  const b = w.buffer
+  b[w.length] = 0x53 /* S */
+  b.writeInt32BE(4, w.length + 1)
+  w.length += 5
+}
+
+/** Close ('C') of a prepared statement. */
+export function writeCloseStatement(w: Writer, name: string): void {
+  w.begin(0x43 /* C */)
+  w.ensure(1)
+  w.buffer[w.length++] = 0x53 /* S */
+  w.cstring(name)
+  w.end()
+}

@@ -1,0 +1,356 @@
+// The pool: up to `max` connections. A query goes to an idle connection, else to a new one while under
+// `max`, else it is pipelined behind the least-loaded connection (up to `maxPipeline` deep), else it
+// waits in a bounded queue for at most `acquireTimeout` ms. Transactions and `reserve()` take a
+// connection for themselves. Closed connections (server restart, network) are dropped and replaced.
+import { defaultReactor, type WheelTimer } from '@fasterapi/futures'
+import { Connection } from './connection.ts'
+import { AcquireTimeoutError, PoolEndedError, PoolQueueFullError, QueryAbortedError } from './errors.ts'
+import type { QueryHooks } from './hooks.ts'
+import { watchAbort } from './internal/cancel.ts'
+import { Execution } from './internal/execution.ts'
+import type { ResolvedConnectionOptions } from './options.ts'
+import type { Runner } from './query.ts'
+import type { TypeRegistry } from './types/registry.ts'
+
+export interface PoolOptions {
+  /** Connections kept open even when idle. @default 0 */
+  min?: number
+  /** Most connections open at once. @default 10 */
+  max?: number
+  /** How long a query or reservation waits for a connection before AcquireTimeoutError. @default 10_000 */
+  acquireTimeout?: number
+  /** Close connections idle this long (down to `min`); 0 never. @default 30_000 */
+  idleTimeout?: number
+  /** Retire connections this old once idle; 0 never. @default 1_800_000 */
+  maxLifetime?: number
+  /** Most callers waiting for a connection; more are refused with PoolQueueFullError. @default 10_000 */
+  maxWaiting?: number
+  /** Most queries in flight on one connection before new ones wait. @default 256 */
+  maxPipeline?: number
+  /** Before reserving a connection idle this long, check it with an empty query. @default 30_000 */
+  healthCheckAfter?: number
+}
+
+export interface PoolStats {
+  /** Open connections (idle, busy or reserved). */
+  total: number
+  idle: number
+  busy: number
+  reserved: number
+  connecting: number
+  /** Queries and reservations waiting for a connection. */
+  waiting: number
+  /** Queries written and not yet answered, over all connections. */
+  inFlight: number
+}
+
+interface Waiter {
+  /** A query waiting for pipeline room, or undefined for a reservation. */
+  ex: Execution | undefined
+  grant: ((connection: Connection) => void) | undefined
+  fail: (error: Error) => void
+  timer: WheelTimer | undefined
+  done: boolean
+}
+
+export class Pool implements Runner {
+  readonly hooks: QueryHooks | undefined
+  readonly #options: ResolvedConnectionOptions
+  readonly #registry: TypeRegistry
+  readonly #min: number
+  readonly #max: number
+  readonly #acquireTimeout: number
+  readonly #idleTimeout: number
+  readonly #maxLifetime: number
+  readonly #maxWaiting: number
+  readonly #maxPipeline: number
+  readonly #healthCheckAfter: number
+  /** Open connections that take queries (not reserved). */
+  readonly #shared: Connection[] = []
+  readonly #reserved = new Set<Connection>()
+  readonly #idleTimers = new Map<Connection, WheelTimer>()
+  #waiters: Waiter[] = []
+  #connecting = 0
+  #ended = false
+
+  constructor(options: ResolvedConnectionOptions, registry: TypeRegistry, pool: PoolOptions, hooks?: QueryHooks) {
+    this.#options = options
+    this.#registry = registry
+    this.hooks = hooks
+    this.#min = pool.min ?? 0
+    this.#max = Math.max(1, pool.max ?? 10)
+    this.#acquireTimeout = pool.acquireTimeout ?? 10_000
+    this.#idleTimeout = pool.idleTimeout ?? 30_000
+    this.#maxLifetime = pool.maxLifetime ?? 1_800_000
+    this.#maxWaiting = pool.maxWaiting ?? 10_000
+    this.#maxPipeline = pool.maxPipeline ?? 256
+    this.#healthCheckAfter = pool.healthCheckAfter ?? 30_000
+    this.#fillToMin()
+  }
+
+  get #total(): number {
+    return this.#shared.length + this.#reserved.size + this.#connecting
+  }
+
+  dispatch(ex: Execution): void {
+    if (this.#ended) {
+      failNow(ex, new PoolEndedError())
+      return
+    }
+    const connection = this.#leastLoaded()
+    if (connection !== undefined && connection.inFlight === 0) {
+      this.#send(connection, ex)
+      return
+    }
+    if (this.#total < this.#max) this.#open()
+    else if (connection !== undefined && connection.inFlight < this.#maxPipeline) {
+      this.#send(connection, ex)
+      return
+    }
+    this.#wait({ ex, grant: undefined, fail: (error) => failNow(ex, error), timer: undefined, done: false })
+  }
+
+  #send(connection: Connection, ex: Execution): void {
+    this.#idleTimers.get(connection)?.cancel()
+    connection.execute(ex)
+    if (ex.signal !== undefined) watchAbort(connection, ex)
+  }
+
+  #leastLoaded(): Connection | undefined {
+    const shared = this.#shared
+    let best: Connection | undefined
+    for (let i = 0; i < shared.length; i++) {
+      const c = shared[i]!
+      if (best === undefined || c.inFlight < best.inFlight) {
+        best = c
+        if (c.inFlight === 0) break
+      }
+    }
+    return best
+  }
+
+  /** Takes a connection for exclusive use (transactions, `reserve()`); give it back with `release`. */
+  reserve(): Promise<Connection> {
+    if (this.#ended) return Promise.reject(new PoolEndedError())
+    return new Promise<Connection>((resolve, reject) => {
+      const waiter: Waiter = { ex: undefined, grant: resolve, fail: reject, timer: undefined, done: false }
+      const idle = this.#shared.find((c) => c.inFlight === 0)
+      if (idle !== undefined) return this.#grantReservation(idle, waiter)
+      if (this.#total < this.#max) this.#open()
+      this.#wait(waiter)
+    })
+  }
+
+  #grantReservation(connection: Connection, waiter: Waiter): void {
+    waiter.done = true
+    waiter.timer?.cancel()
+    this.#shared.splice(this.#shared.indexOf(connection), 1)
+    this.#reserved.add(connection)
+    this.#idleTimers.get(connection)?.cancel()
+    if (this.#healthCheckAfter >= 0 && Date.now() - connection.idleSince >= this.#healthCheckAfter) {
+      healthCheck(connection).then(
+        (healthy) => {
+          if (healthy) return waiter.grant!(connection)
+          this.#reserved.delete(connection)
+          connection.destroy(undefined)
+          waiter.done = false
+          this.#wait(waiter)
+          this.#open()
+        },
+        () => undefined,
+      )
+      return
+    }
+    waiter.grant!(connection)
+  }
+
+  /** Returns a reserved connection; one left inside a transaction block is closed instead. */
+  release(connection: Connection): void {
+    if (!this.#reserved.delete(connection)) return
+    if (connection.closed) {
+      this.#afterClose()
+      return
+    }
+    if (connection.transactionStatus !== 'I' || this.#ended) {
+      connection.end().catch(() => undefined)
+      this.#afterClose()
+      return
+    }
+    this.#shared.push(connection)
+    this.#onIdle(connection)
+  }
+
+  #wait(waiter: Waiter): void {
+    if (this.#waiters.length >= this.#maxWaiting) {
+      waiter.fail(new PoolQueueFullError(this.#maxWaiting))
+      return
+    }
+    if (this.#acquireTimeout > 0) {
+      waiter.timer = defaultReactor().timers.schedule(this.#acquireTimeout, () => {
+        if (waiter.done) return
+        waiter.done = true
+        waiter.fail(new AcquireTimeoutError(this.#acquireTimeout))
+      })
+    }
+    const signal = waiter.ex?.signal
+    if (signal !== undefined) {
+      signal.addEventListener('abort', () => {
+        if (waiter.done) return
+        waiter.done = true
+        waiter.timer?.cancel()
+        waiter.fail(new QueryAbortedError(signal.reason))
+      })
+    }
+    this.#waiters.push(waiter)
+  }
+
+  /** Hands waiting queries and reservations to connections that have room. */
+  #drain(): void {
+    if (this.#waiters.length === 0) return
+    const waiters = this.#waiters
+    let i = 0
+    for (; i < waiters.length; i++) {
+      const waiter = waiters[i]!
+      if (waiter.done) continue
+      if (waiter.ex === undefined) {
+        const idle = this.#shared.find((c) => c.inFlight === 0)
+        if (idle === undefined) break
+        this.#grantReservation(idle, waiter)
+        continue
+      }
+      const connection = this.#leastLoaded()
+      if (connection === undefined || connection.inFlight >= this.#maxPipeline) break
+      waiter.done = true
+      waiter.timer?.cancel()
+      this.#send(connection, waiter.ex)
+    }
+    this.#waiters = i === waiters.length ? [] : waiters.slice(i)
+  }
+
+  #open(): void {
+    this.#connecting++
+    Connection.connect(this.#options, this.#registry).then(
+      (connection) => {
+        this.#connecting--
+        connection.onIdle = (c) => this.#onIdle(c)
+        connection.onClose = (c) => this.#onClose(c)
+        if (this.#ended) {
+          connection.end().catch(() => undefined)
+          return
+        }
+        this.#shared.push(connection)
+        this.#drain()
+        if (connection.inFlight === 0) this.#onIdle(connection)
+      },
+      (error: Error) => {
+        this.#connecting--
+        // nothing else can serve the waiters: tell them now rather than at their timeout
+        if (this.#total === 0) {
+          const waiters = this.#waiters
+          this.#waiters = []
+          for (const waiter of waiters) {
+            if (waiter.done) continue
+            waiter.done = true
+            waiter.timer?.cancel()
+            waiter.fail(error)
+          }
+        }
+      },
+    )
+  }
+
+  #onIdle(connection: Connection): void {
+    if (this.#reserved.has(connection)) return
+    if (this.#maxLifetime > 0 && Date.now() - connection.createdAt >= this.#maxLifetime) {
+      this.#retire(connection)
+      return
+    }
+    this.#drain()
+    if (connection.inFlight > 0 || this.#idleTimeout <= 0 || this.#shared.indexOf(connection) === -1) return
+    let timer = this.#idleTimers.get(connection)
+    if (timer === undefined) {
+      timer = defaultReactor().timers.schedule(this.#idleTimeout, () => {
+        if (connection.inFlight === 0 && this.#shared.length + this.#reserved.size > this.#min) this.#retire(connection)
+      })
+      this.#idleTimers.set(connection, timer)
+    } else timer.refresh()
+  }
+
+  #retire(connection: Connection): void {
+    const index = this.#shared.indexOf(connection)
+    if (index !== -1) this.#shared.splice(index, 1)
+    this.#idleTimers.get(connection)?.cancel()
+    this.#idleTimers.delete(connection)
+    connection.end().catch(() => undefined)
+    this.#afterClose()
+  }
+
+  #onClose(connection: Connection): void {
+    const index = this.#shared.indexOf(connection)
+    if (index !== -1) this.#shared.splice(index, 1)
+    this.#reserved.delete(connection)
+    this.#idleTimers.get(connection)?.cancel()
+    this.#idleTimers.delete(connection)
+    this.#afterClose()
+  }
+
+  #afterClose(): void {
+    if (this.#ended) return
+    if (this.#waiters.length > 0 && this.#total < this.#max) this.#open()
+    this.#fillToMin()
+  }
+
+  #fillToMin(): void {
+    while (!this.#ended && this.#total < this.#min) this.#open()
+  }
+
+  stats(): PoolStats {
+    let idle = 0
+    let inFlight = 0
+    for (const c of this.#shared) {
+      if (c.inFlight === 0) idle++
+      inFlight += c.inFlight
+    }
+    for (const c of this.#reserved) inFlight += c.inFlight
+    return {
+      total: this.#shared.length + this.#reserved.size,
+      idle,
+      busy: this.#shared.length - idle,
+      reserved: this.#reserved.size,
+      connecting: this.#connecting,
+      waiting: this.#waiters.filter((w) => !w.done).length,
+      inFlight,
+    }
+  }
+
+  /** Refuses new work, fails the waiters, lets in-flight queries finish and closes every connection. */
+  async end(): Promise<void> {
+    this.#ended = true
+    for (const waiter of this.#waiters) {
+      if (waiter.done) continue
+      waiter.done = true
+      waiter.timer?.cancel()
+      waiter.fail(new PoolEndedError())
+    }
+    this.#waiters = []
+    for (const timer of this.#idleTimers.values()) timer.cancel()
+    const all = [...this.#shared, ...this.#reserved]
+    this.#shared.length = 0
+    await Promise.all(all.map((c) => c.end().catch(() => undefined)))
+  }
+}
+
+function failNow(ex: Execution, error: Error): void {
+  ex.fail(error)
+  ex.finish()
+}
+
+/** An empty query: answers EmptyQueryResponse at once, or fails if the session is gone. */
+async function healthCheck(connection: Connection): Promise<boolean> {
+  const ex = new Execution('', [], undefined, 0, undefined, undefined, undefined)
+  connection.execute(ex)
+  return ex.promise.then(
+    () => true,
+    () => false,
+  )
+}

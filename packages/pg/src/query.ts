@@ -1,0 +1,142 @@
+// A query is lazy: it is compiled and sent when first awaited (or `.execute()`d), so it can also be
+// nested into another template as a fragment. Queries awaited in the same turn share one socket write.
+import { PgDriverError, QueryAbortedError } from './errors.ts'
+import type { QueryHooks } from './hooks.ts'
+import { Execution, OBJECTS, VALUES } from './internal/execution.ts'
+import type { Result } from './result.ts'
+import { appendTemplate, type CompiledSql, finishTypes, SqlPart } from './sql.ts'
+import { TypedValue } from './types/encode.ts'
+
+/** Where executions go: a pool, a reserved connection or a transaction. */
+export interface Runner {
+  readonly hooks: QueryHooks | undefined
+  dispatch(ex: Execution): void
+}
+
+interface TemplateInfo {
+  /** The text when no value is a helper or fragment: then it depends only on the template. */
+  text: string | undefined
+  /** Captured at the template's first use: failures point at the caller's line, not the driver's. */
+  origin: Error
+}
+
+// keyed by the template strings array, which JavaScript keeps identical per call site
+const templates = new WeakMap<readonly string[], TemplateInfo>()
+
+export function templateInfo(strings: readonly string[], caller: Function): TemplateInfo {
+  let info = templates.get(strings)
+  if (info === undefined) {
+    const origin = new Error('query')
+    Error.captureStackTrace(origin, caller)
+    let text = strings[0]!
+    for (let i = 1; i < strings.length; i++) text += `$${i}${strings[i]!}`
+    info = { text, origin }
+    templates.set(strings, info)
+  }
+  return info
+}
+
+export type Row = Record<string, unknown>
+
+export class Query<T = Row> extends SqlPart implements PromiseLike<Result<T>> {
+  readonly #runner: Runner
+  readonly #strings: readonly string[] | undefined
+  readonly #values: readonly unknown[]
+  readonly #text: string | undefined
+  readonly #origin: Error | undefined
+  #mode = OBJECTS
+  #signal: AbortSignal | undefined = undefined
+  #promise: Promise<Result<T>> | undefined = undefined
+
+  /** @internal use `sql\`...\`` or `sql.unsafe()` */
+  constructor(
+    runner: Runner,
+    strings: readonly string[] | undefined,
+    values: readonly unknown[],
+    text: string | undefined,
+    origin: Error | undefined,
+  ) {
+    super()
+    this.#runner = runner
+    this.#strings = strings
+    this.#values = values
+    this.#text = text
+    this.#origin = origin
+  }
+
+  /** Rows as arrays in column order instead of objects. */
+  values(): Query<unknown[]> {
+    this.#mode = VALUES
+    return this as unknown as Query<unknown[]>
+  }
+
+  /** Aborts the query when `signal` aborts: dropped from the queue, or cancelled on the server (CancelRequest). */
+  withSignal(signal: AbortSignal): this {
+    this.#signal = signal
+    return this
+  }
+
+  /** Sends the query (once) and returns its result. */
+  execute(): Promise<Result<T>> {
+    this.#promise ??= this.#start()
+    return this.#promise
+  }
+
+  then<A = Result<T>, B = never>(
+    onFulfilled?: ((value: Result<T>) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: any) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.execute().then(onFulfilled, onRejected)
+  }
+
+  catch<B = never>(onRejected?: ((reason: any) => B | PromiseLike<B>) | null): Promise<Result<T> | B> {
+    return this.execute().catch(onRejected)
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<Result<T>> {
+    return this.execute().finally(onFinally)
+  }
+
+  #start(): Promise<Result<T>> {
+    const signal = this.#signal
+    if (signal?.aborted) return Promise.reject(new QueryAbortedError(signal.reason))
+    const strings = this.#strings
+    let text: string
+    let params: readonly unknown[]
+    let types: number[] | undefined
+    if (strings === undefined) {
+      text = this.#text!
+      params = this.#values
+    } else {
+      const info = templates.get(strings)!
+      const values = this.#values
+      let plain = true
+      for (let i = 0; i < values.length; i++)
+        if (values[i] instanceof SqlPart || values[i] instanceof TypedValue) plain = false
+      if (plain && info.text !== undefined) {
+        text = info.text
+        params = values
+      } else {
+        const out: CompiledSql = { text: '', params: [], types: undefined }
+        appendTemplate(out, strings, values)
+        finishTypes(out)
+        text = out.text
+        params = out.params
+        types = out.types
+      }
+    }
+    const ex = new Execution(text, params, types, this.#mode, this.#origin, this.#runner.hooks, signal)
+    this.#runner.dispatch(ex)
+    return ex.promise
+  }
+
+  /** Inlines this query into an enclosing template, renumbering its parameters. */
+  appendTo(out: CompiledSql): void {
+    if (this.#promise !== undefined) {
+      throw new PgDriverError('PG_INVALID_FRAGMENT', 'a query that was already executed cannot be nested')
+    }
+    if (this.#strings !== undefined) appendTemplate(out, this.#strings, this.#values)
+    else if (this.#values.length === 0) out.text += this.#text!
+    else throw new PgDriverError('PG_INVALID_FRAGMENT', 'sql.unsafe() with parameters cannot be nested')
+  }
+}

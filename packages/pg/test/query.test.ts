@@ -1,0 +1,138 @@
+import { afterAll, describe, expect, inject, it } from 'vitest'
+import { createPool, PgDriverError, PostgresError } from '../src/index.ts'
+
+const sql = createPool({ url: inject('databaseUrl'), max: 2 })
+afterAll(() => sql.end())
+
+describe('tagged-template queries', () => {
+  it('sends interpolated values as parameters, never as text', async () => {
+    const evil = "'; drop table users; --"
+    const rows = await sql`select ${evil}::text as value, ${42}::int as n`
+    expect([...rows]).toEqual([{ value: evil, n: 42 }])
+  })
+
+  it('returns rows as arrays with values()', async () => {
+    const rows = await sql`select 1 as a, 'two' as b union all select 3, 'four'`.values()
+    expect([...rows]).toEqual([
+      [1, 'two'],
+      [3, 'four'],
+    ])
+  })
+
+  it('reports the command tag, row count and column metadata', async () => {
+    const result = await sql`select n::int4 as id, n::text as label from generate_series(1, 3) n`
+    expect(result.command).toBe('SELECT')
+    expect(result.count).toBe(3)
+    expect(result.columns.map((c) => [c.name, c.type])).toEqual([
+      ['id', 23],
+      ['label', 25],
+    ])
+  })
+
+  it('counts rows affected by INSERT, UPDATE and DELETE', async () => {
+    await sql.begin(async (tx) => {
+      await tx`create temp table counted (n int) on commit drop`
+      const inserted = await tx`insert into counted select generate_series(1, 5)`
+      expect([inserted.command, inserted.count]).toEqual(['INSERT', 5])
+      const updated = await tx`update counted set n = n + 1 where n > 2`
+      expect([updated.command, updated.count]).toEqual(['UPDATE', 3])
+      const deleted = await tx`delete from counted`
+      expect([deleted.command, deleted.count, deleted.length]).toEqual(['DELETE', 5, 0])
+    })
+  })
+
+  it('runs raw text with $n parameters through sql.unsafe', async () => {
+    const rows = await sql.unsafe('select $1::int + $2::int as sum', [2, 3])
+    expect(rows[0]).toEqual({ sum: 5 })
+  })
+
+  it('answers an empty query with an empty result', async () => {
+    const result = await sql.unsafe('')
+    expect([result.length, result.command]).toEqual([0, ''])
+  })
+
+  it('inlines nested queries as fragments and renumbers their parameters', async () => {
+    const filter = sql`n > ${2}`
+    const rows = await sql`select n from generate_series(1, 5) n where ${filter} and n < ${5}`.values()
+    expect([...rows]).toEqual([[3], [4]])
+  })
+
+  it('refuses to be called as a function instead of a tag', () => {
+    expect(() => (sql as any)('select 1')).toThrow(PgDriverError)
+  })
+})
+
+describe('helpers', () => {
+  it('quotes identifiers with sql.id', async () => {
+    const rows = await sql`select 1 as ${sql.id('weird "name"')}`
+    expect(Object.keys(rows[0]!)).toEqual(['weird "name"'])
+  })
+
+  it('expands sql.list into a parameter list and matches nothing when empty', async () => {
+    const some = await sql`select n from generate_series(1, 5) n where n in ${sql.list([2, 4])}`.values()
+    expect([...some]).toEqual([[2], [4]])
+    const none = await sql`select n from generate_series(1, 5) n where n in ${sql.list([])}`
+    expect(none.length).toBe(0)
+  })
+
+  it('builds INSERT columns and values from objects, and SET from an object', async () => {
+    await sql.begin(async (tx) => {
+      await tx`create temp table people (name text, age int) on commit drop`
+      const people = [
+        { name: 'ada', age: 36 },
+        { name: 'alan', age: 41 },
+      ]
+      const inserted = await tx`insert into ${tx.id('people')} ${tx.insert(people)} returning *`
+      expect([...inserted]).toEqual(people)
+      await tx`update people set ${tx.update({ age: 37 })} where name = ${'ada'}`
+      const one = await tx`insert into people ${tx.insert({ name: 'grace', age: 85, ignored: true }, ['name', 'age'])}`
+      expect(one.count).toBe(1)
+      const rows = await tx`select name, age from people order by name`.values()
+      expect([...rows]).toEqual([
+        ['ada', 37],
+        ['alan', 41],
+        ['grace', 85],
+      ])
+    })
+  })
+
+  it('joins fragments with a separator', async () => {
+    const conditions = [sql`n > ${1}`, sql`n < ${4}`]
+    const rows = await sql`select n from generate_series(1, 5) n where ${sql.join(conditions, ' and ')}`.values()
+    expect([...rows]).toEqual([[2], [3]])
+  })
+})
+
+describe('errors', () => {
+  it('rejects with a PostgresError carrying every field the server sent', async () => {
+    const error = await sql.begin(async (tx) => {
+      await tx`create temp table uniq (id int constraint uniq_pk primary key) on commit drop`
+      await tx`insert into uniq values (1)`
+      return tx`insert into uniq values (1)`.catch((e: unknown) => e)
+    })
+    expect(error).toBeInstanceOf(PostgresError)
+    const e = error as PostgresError
+    expect(e.code).toBe('23505')
+    expect(e.severity).toBe('ERROR')
+    expect(e.detail).toBe('Key (id)=(1) already exists.')
+    expect(e.table).toBe('uniq')
+    expect(e.constraint).toBe('uniq_pk')
+    expect(e.schema).toMatch(/^pg_temp/)
+    expect(e.routine).toBeTypeOf('string')
+    expect(e.query).toBe('insert into uniq values (1)')
+  })
+
+  it('gives the position of a syntax error and a stack that points at the caller', async () => {
+    const error = (await sql`select * frm nowhere`.catch((e: unknown) => e)) as PostgresError
+    expect(error.code).toBe('42601')
+    expect(error.position).toBe('10')
+    expect(error.stack).toContain('query.test.ts')
+    expect(error.stack).not.toContain('receive.ts')
+  })
+
+  it('keeps the connection usable after an error', async () => {
+    await expect(sql`select 1/0`).rejects.toThrow('division by zero')
+    const rows = await sql`select 1 as ok`
+    expect(rows[0]).toEqual({ ok: 1 })
+  })
+})
