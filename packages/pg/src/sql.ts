@@ -29,7 +29,8 @@ export function appendValue(out: CompiledSql, value: unknown): void {
     value.appendTo(out)
     return
   }
-  const n = out.params.push(value instanceof TypedValue ? value.value : value)
+  // a TypedValue stays wrapped: encodeParameter applies the serializer registered for its OID
+  const n = out.params.push(value)
   if (value instanceof TypedValue) {
     out.types ??= []
     while (out.types.length < n - 1) out.types.push(0)

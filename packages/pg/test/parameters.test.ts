@@ -1,0 +1,68 @@
+import { afterAll, describe, expect, inject, it } from 'vitest'
+import { createPool, ParameterError, PostgresError } from '../src/index.ts'
+
+const sql = createPool({ url: inject('databaseUrl'), max: 1 })
+afterAll(() => sql.end())
+
+async function failure(query: PromiseLike<unknown>): Promise<ParameterError> {
+  const error = await Promise.resolve(query).then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(ParameterError)
+  return error as ParameterError
+}
+
+describe('bad parameters', () => {
+  it('names an undefined parameter and suggests null', async () => {
+    const error = await failure(sql`select ${1}::int, ${undefined}::int`)
+    expect(error.code).toBe('PG_INVALID_PARAMETER')
+    expect(error.parameter).toBe(2)
+    expect(error.message).toBe('parameter $2 is undefined (use null for SQL NULL)')
+  })
+
+  it('names a function, a symbol and an invalid Date', async () => {
+    expect((await failure(sql`select ${() => 1}`)).message).toMatch(/^parameter \$1 is a function/)
+    expect((await failure(sql`select ${1}, ${Symbol('s')}`)).message).toMatch(/^parameter \$2 is a symbol/)
+    expect((await failure(sql`select ${new Date('nope')}::timestamptz`)).message).toBe(
+      'parameter $1 is an invalid Date',
+    )
+  })
+
+  it('names a value that JSON cannot serialise, with the cause', async () => {
+    const circular: Record<string, unknown> = {}
+    circular.self = circular
+    const error = await failure(sql`select ${'ok'}, ${circular}::jsonb`)
+    expect(error.parameter).toBe(2)
+    expect(error.message).toMatch(/^parameter \$2 cannot be serialised as JSON/)
+    expect(error.cause).toBeInstanceOf(TypeError)
+    const big = await failure(sql`select ${{ n: 1n }}::jsonb`)
+    expect(big.parameter).toBe(1)
+  })
+
+  it('names an array holding a value that cannot be sent', async () => {
+    const error = await failure(sql`select ${[1, () => 2]}::int[]`)
+    expect(error.message).toMatch(/^parameter \$1 is an array that cannot be sent/)
+  })
+
+  it('reports a wrong parameter count, before and after the statement is known', async () => {
+    const first = await failure(sql.unsafe('select $1::int + $2::int as sum', [1]))
+    expect(first.message).toMatch(/^wrong number of parameters/)
+    expect(first.cause).toBeInstanceOf(PostgresError)
+    await sql.unsafe('select $1::int + $2::int as sum', [1, 2])
+    const known = await failure(sql.unsafe('select $1::int + $2::int as sum', [1, 2, 3]))
+    expect(known.message).toBe('wrong number of parameters: the statement takes 2, 3 given')
+  })
+
+  it("names the parameter whose text the server cannot read, in the error's where field", async () => {
+    const error = (await sql`select ${'1'}::int, ${'abc'}::int`.catch((e: unknown) => e)) as PostgresError
+    expect(error.code).toBe('22P02')
+    expect(error.where).toBe("unnamed portal parameter $2 = '...'")
+  })
+
+  it('sends nothing for a rejected query: the connection carries on', async () => {
+    await failure(sql`select ${undefined}`)
+    const [row] = await sql`select ${'still fine'} as ok`
+    expect(row).toEqual({ ok: 'still fine' })
+  })
+})

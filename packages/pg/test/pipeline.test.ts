@@ -1,0 +1,104 @@
+import { describe, expect, inject, it } from 'vitest'
+import { createPool, type PostgresError } from '../src/index.ts'
+
+const url = inject('databaseUrl')
+
+async function withSql<T>(
+  options: Parameters<typeof createPool>[0] & object,
+  fn: (sql: ReturnType<typeof createPool>) => Promise<T>,
+): Promise<T> {
+  const sql = createPool({ url, max: 1, ...options })
+  try {
+    return await fn(sql)
+  } finally {
+    await sql.end()
+  }
+}
+
+describe('pipelining on one connection', () => {
+  it('answers many queries in flight on one connection in the order they were sent', async () => {
+    await withSql({}, async (sql) => {
+      const results = await Promise.all(Array.from({ length: 200 }, (_, i) => sql`select ${i}::int as i`))
+      expect(results.map((r) => r[0]!.i)).toEqual(Array.from({ length: 200 }, (_, i) => i))
+      const first = (await sql`select pg_backend_pid() as pid`)[0]!.pid
+      const pids = await Promise.all([sql`select pg_backend_pid() as pid`, sql`select pg_backend_pid() as pid`])
+      expect(pids.map((r) => r[0]!.pid)).toEqual([first, first])
+      expect(sql.stats().total).toBe(1)
+    })
+  })
+
+  it('rejects only the failing query of a pipeline; the others keep their results', async () => {
+    await withSql({}, async (sql) => {
+      const settled = await Promise.allSettled([
+        sql`select 1 as n`,
+        sql`select 2 as n`,
+        sql`select 1/0 as n`,
+        sql`select 4 as n`,
+        sql`select * from missing_table`,
+        sql`select 6 as n`,
+      ])
+      expect(settled.map((s) => s.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ])
+      expect(settled.filter((s) => s.status === 'fulfilled').map((s) => s.value[0]!.n)).toEqual([1, 2, 4, 6])
+      const reasons = settled.filter((s) => s.status === 'rejected').map((s) => (s.reason as PostgresError).code)
+      expect(reasons).toEqual(['22012', '42P01'])
+    })
+  })
+
+  it('reports the parse error to every pipelined use of a statement that failed to parse', async () => {
+    await withSql({}, async (sql) => {
+      const bad = () => sql`selec ${1}`
+      const settled = await Promise.allSettled([bad(), bad(), sql`select 1 as ok`])
+      expect(settled.map((s) => (s.status === 'rejected' ? (s.reason as PostgresError).code : 'ok'))).toEqual([
+        '42601',
+        '42601',
+        'ok',
+      ])
+      await expect(bad()).rejects.toMatchObject({ code: '42601' })
+    })
+  })
+})
+
+describe('prepared statements', () => {
+  const prepared = (sql: ReturnType<typeof createPool>) =>
+    sql`select name, statement from pg_prepared_statements order by prepare_time`.values()
+
+  it('prepares each distinct text once per connection and reuses it', async () => {
+    await withSql({}, async (sql) => {
+      for (let i = 0; i < 3; i++) await sql`select ${i}::int as reused`
+      const statements = (await prepared(sql)).map((r) => r[1])
+      expect(statements.filter((s) => s === 'select $1::int as reused')).toHaveLength(1)
+    })
+  })
+
+  it('evicts the least recently used statement when the cache is full', async () => {
+    await withSql({ maxPreparedStatements: 3 }, async (sql) => {
+      await sql.unsafe('select 1 as a')
+      await sql.unsafe('select 2 as b')
+      await sql.unsafe('select 1 as a') // touch a: b is now the oldest
+      await sql.unsafe('select 3 as c') // the listing query will push the cache over
+      const texts = (await prepared(sql)).map((r) => r[1])
+      expect(texts).toContain('select 1 as a')
+      expect(texts).toContain('select 3 as c')
+      expect(texts).not.toContain('select 2 as b')
+      expect(texts).toHaveLength(3)
+      const again = await sql.unsafe('select 2 as b')
+      expect(again[0]).toEqual({ b: 2 })
+    })
+  })
+
+  it('prepares nothing when the cache is off (PgBouncer transaction mode)', async () => {
+    await withSql({ maxPreparedStatements: 0 }, async (sql) => {
+      const rows = await sql`select ${5}::int as five, now() as t`
+      expect(rows[0]!.five).toBe(5)
+      expect(rows[0]!.t).toBeInstanceOf(Date)
+      expect(await prepared(sql)).toHaveLength(0)
+    })
+  })
+})
