@@ -208,6 +208,13 @@ export class Pool implements Runner {
   #drain(): void {
     if (this.#waiters.length === 0) return
     const waiters = this.#waiters
+    // while more connections are on their way, the first to open takes only its share of the burst
+    let limit = this.#maxPipeline
+    if (this.#connecting > 0) {
+      let work = waiters.length
+      for (const c of this.#shared) work += c.inFlight
+      limit = Math.min(limit, Math.ceil(work / (this.#shared.length + this.#connecting)))
+    }
     let i = 0
     for (; i < waiters.length; i++) {
       const waiter = waiters[i]!
@@ -219,7 +226,7 @@ export class Pool implements Runner {
         continue
       }
       const connection = this.#leastLoaded()
-      if (connection === undefined || connection.inFlight >= this.#maxPipeline) break
+      if (connection === undefined || connection.inFlight >= limit) break
       waiter.done = true
       waiter.timer?.cancel()
       this.#send(connection, waiter.ex)
