@@ -81,6 +81,8 @@ export class Connection {
         }),
       )
     })
+    // a FATAL can arrive in the same chunk as the first ReadyForQuery (server shutting down)
+    if (connection.closed) throw connection.closeReason ?? connection.#closedError()
     return connection
   }
 
