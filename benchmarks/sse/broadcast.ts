@@ -1,0 +1,90 @@
+// One broadcast run: the server in this process, N clients in a child process (clients.ts). Per round:
+// the clients are armed with a fresh id, the event is broadcast, and the clients report when the last
+// of them saw it. Time to last byte = that report's hrtime - the hrtime before broadcast(); event-loop
+// block = how long broadcast() held this thread; heap per client = heap growth (after gc) / N.
+import { type ChildProcess, fork } from 'node:child_process'
+import { once } from 'node:events'
+import type { BroadcastAdapter } from './broadcasters.ts'
+
+export interface BroadcastResult {
+  readonly name: string
+  readonly clients: number
+  /** medians over the rounds, in ms */
+  readonly lastByteMs: number
+  readonly blockMs: number
+  readonly heapPerClient: number
+}
+
+const gc = (globalThis as { gc?: () => void }).gc
+
+export function startClients(): ChildProcess {
+  return fork(new URL('./clients.ts', import.meta.url), [], {
+    execArgv: ['--disable-warning=ExperimentalWarning', '--max-old-space-size=2048'],
+  })
+}
+
+function reply(child: ChildProcess, type: string): Promise<Record<string, string>> {
+  return new Promise<Record<string, string>>((resolve) => {
+    const onMessage = (m: Record<string, string>) => {
+      if (m.type !== type) return
+      child.off('message', onMessage)
+      resolve(m)
+    }
+    child.on('message', onMessage)
+  })
+}
+
+async function ask(child: ChildProcess, message: object, type: string): Promise<Record<string, string>> {
+  const answer = reply(child, type)
+  child.send(message)
+  return answer
+}
+
+// lets the server's sockets be accepted and their requests handled (no fixed sleep)
+async function settle(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setImmediate(resolve))
+}
+
+async function heapUsed(): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    gc?.()
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  return process.memoryUsage().heapUsed
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+export async function runBroadcast(
+  adapter: BroadcastAdapter,
+  clients: number,
+  rounds: number,
+  child: ChildProcess,
+): Promise<BroadcastResult> {
+  const server = await adapter.start()
+  const before = await heapUsed()
+  await ask(child, { type: 'connect', port: server.port, n: clients }, 'connected')
+  await settle(() => server.connected() === clients)
+  const heapPerClient = ((await heapUsed()) - before) / clients
+  const lastByte: number[] = []
+  const block: number[] = []
+  for (let round = 0; round < rounds; round++) {
+    const marker = `b${clients}r${round}x${Math.random().toString(36).slice(2, 8)}`
+    await ask(child, { type: 'expect', marker }, 'armed')
+    gc?.()
+    const received = reply(child, 'received')
+    const start = process.hrtime.bigint()
+    server.broadcast(marker)
+    block.push(Number(process.hrtime.bigint() - start) / 1e6)
+    lastByte.push(Number(BigInt((await received).at!) - start) / 1e6)
+  }
+  await ask(child, { type: 'disconnect' }, 'disconnected')
+  await settle(() => server.connected() === 0)
+  await server.close()
+  return { name: adapter.name, clients, lastByteMs: median(lastByte), blockMs: median(block), heapPerClient }
+}
+
+export async function stopClients(child: ChildProcess): Promise<void> {
+  child.kill()
+  await once(child, 'exit')
+}

@@ -1,0 +1,49 @@
+// The SSE benchmark: encode throughput in one mitata run, then broadcasts to 1,000 and 10,000
+// loopback clients held by a child process. Ratios are against the hand-written floor (< 1× = faster
+// than the floor). Run with `pnpm --filter @fasterapi/bench-sse bench` (or `pnpm bench` at the root).
+import { bench, do_not_optimize, run } from 'mitata'
+import { type BroadcastResult, runBroadcast, startClients, stopClients } from './broadcast.ts'
+import { BROADCASTERS } from './broadcasters.ts'
+import { ENCODERS } from './encoders.ts'
+import { BROADCAST_SIZES, JSON_EVENT, ROUNDS } from './input.ts'
+
+if ((globalThis as { gc?: () => void }).gc === undefined)
+  throw new Error('run with --expose-gc (the bench script does)')
+
+const FLOOR = 'hand-written'
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—')
+
+// encode: one ~200-byte JSON event per call
+for (const adapter of ENCODERS) {
+  const encode = adapter.encode
+  bench(adapter.name, () => do_not_optimize(encode(JSON_EVENT)))
+}
+const { benchmarks } = await run({ format: 'quiet' })
+const encodeNs = new Map(benchmarks.map((b) => [b.alias, b.runs[0]?.stats?.avg ?? Number.NaN]))
+const encodeFloor = [...encodeNs].find(([name]) => name.startsWith(FLOOR))![1]
+
+console.log(`\nEncode one ~200-byte JSON event (${process.version}); ratio = time / hand-written time\n`)
+console.log('| encoder | ns/event | events/s | ratio |\n|---|---:|---:|---:|')
+for (const [name, ns] of encodeNs) {
+  console.log(`| ${name} | ${fmt(ns)} | ${fmt(1e9 / ns / 1e6, 2)} M | ${fmt(ns / encodeFloor, 2)}× |`)
+}
+
+// broadcast: each adapter at each size, clients in one child process
+const child = startClients()
+const results: BroadcastResult[] = []
+for (const clients of BROADCAST_SIZES) {
+  for (const adapter of BROADCASTERS) results.push(await runBroadcast(adapter, clients, ROUNDS, child))
+}
+await stopClients(child)
+
+console.log(
+  `\nBroadcast one event to N idle loopback clients, median of ${ROUNDS}; ratios = value / hand-written value\n`,
+)
+console.log('| broadcaster | clients | last byte ms | ratio | loop block ms | ratio | heap B/client | ratio |')
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|')
+for (const r of results) {
+  const floor = results.find((f) => f.clients === r.clients && f.name === FLOOR)!
+  console.log(
+    `| ${r.name} | ${r.clients} | ${fmt(r.lastByteMs)} | ${fmt(r.lastByteMs / floor.lastByteMs, 2)}× | ${fmt(r.blockMs, 2)} | ${fmt(r.blockMs / floor.blockMs, 2)}× | ${fmt(r.heapPerClient, 0)} | ${fmt(r.heapPerClient / floor.heapPerClient, 2)}× |`,
+  )
+}

@@ -1,0 +1,134 @@
+// Broadcast to many sessions. Each event is encoded once (`EncodedEvent`) and the same bytes are
+// written to every subscriber; the last `history` events stay in a ring so a client that reconnects
+// with Last-Event-ID (WHATWG HTML §9.2.4) gets what it missed, or is told it is too far behind.
+import { Future, isThenable } from '@fasterapi/futures'
+import type { BusMessage, ChannelBus } from './bus.ts'
+import { EncodedEvent, type SseEvent } from './encoder.ts'
+import { InvalidArgumentError } from './errors.ts'
+import { HistoryRing } from './internal/history-ring.ts'
+import type { SseSession } from './session.ts'
+
+export interface ChannelOptions {
+  /** Events kept for Last-Event-ID replay. @default 100 */
+  history?: number
+  /** Share the channel between processes; without one, publishing delivers directly. */
+  bus?: ChannelBus
+  /**
+   * Ids for events published without one. With a bus, make them unique across processes.
+   * @default a counter: '1', '2', …
+   */
+  nextId?: () => string
+  /** Event type sent to a client whose Last-Event-ID is no longer (or never was) in the history. @default 'too-far-behind' */
+  behindEvent?: string
+}
+
+export interface SubscribeOptions {
+  /** Deliver only the events this returns true for (replayed ones included). */
+  filter?: (event: EncodedEvent) => boolean
+  /** Where the client left off. @default session.lastEventId */
+  lastEventId?: string
+}
+
+/** The data of the too-far-behind event (JSON): the id the client asked for, and the id it is now at. */
+export interface BehindNotice {
+  readonly lastEventId: string
+  readonly resumedAt: string | null
+}
+
+interface Subscription {
+  readonly session: SseSession
+  readonly filter: ((event: EncodedEvent) => boolean) | undefined
+}
+
+export class Channel {
+  readonly name: string
+  readonly #subscriptions = new Set<Subscription>()
+  readonly #history: HistoryRing
+  readonly #bus: ChannelBus | undefined
+  readonly #unsubscribeBus: (() => void) | undefined
+  readonly #nextId: () => string
+  readonly #behindEvent: string
+  #seq = 0
+
+  constructor(name: string, options: ChannelOptions = {}) {
+    const { history = 100, bus, behindEvent = 'too-far-behind' } = options
+    if (!Number.isInteger(history) || history < 0) throw new InvalidArgumentError(`history must be an integer >= 0`)
+    this.name = name
+    this.#history = new HistoryRing(history)
+    this.#bus = bus
+    this.#nextId = options.nextId ?? (() => String(++this.#seq))
+    this.#behindEvent = behindEvent
+    this.#unsubscribeBus = bus?.subscribe(name, this.#deliver)
+  }
+
+  /** Sessions subscribed now. */
+  get size(): number {
+    return this.#subscriptions.size
+  }
+
+  /**
+   * Adds a session: first replays what it missed since `lastEventId` (or sends the too-far-behind
+   * event), then delivers every new event until the session closes or `unsubscribe()` is called.
+   */
+  subscribe(session: SseSession, options: SubscribeOptions = {}): () => void {
+    const subscription: Subscription = { session, filter: options.filter }
+    const unsubscribe = () => void this.#subscriptions.delete(subscription)
+    if (session.isClosed) return unsubscribe
+    const lastEventId = options.lastEventId ?? session.lastEventId
+    if (lastEventId !== '') this.#replay(subscription, lastEventId)
+    this.#subscriptions.add(subscription)
+    session.closed.then(unsubscribe)
+    return unsubscribe
+  }
+
+  /**
+   * Publishes one event to every subscriber (through the bus when there is one) and returns its id;
+   * the Future settles when the bus accepted it (at once without a bus).
+   * @example
+   * channel.publish({ event: 'price', json: { symbol: 'ACME', price: 12.5 } })
+   */
+  publish(event: SseEvent): Future<string> {
+    const id = event.id ?? this.#nextId()
+    const encoded = new EncodedEvent(event.id === undefined ? { ...event, id } : event)
+    const bus = this.#bus
+    if (bus === undefined) {
+      this.#deliverEncoded(encoded)
+      return Future.ready(id)
+    }
+    const sent = bus.publish(this.name, { id, event: encoded.event, data: encoded.data })
+    return isThenable(sent) ? Future.from(sent).then(() => id) : Future.ready(id)
+  }
+
+  /** Stops listening to the bus and forgets every subscriber; sessions stay open. */
+  close(): void {
+    this.#unsubscribeBus?.()
+    this.#subscriptions.clear()
+  }
+
+  #replay(subscription: Subscription, lastEventId: string): void {
+    const { session, filter } = subscription
+    const missed = this.#history.after(lastEventId)
+    if (missed === undefined) {
+      const resumedAt = this.#history.latestId ?? null
+      const notice: BehindNotice = { lastEventId, resumedAt }
+      // the id moves the client to now, so its next reconnect resumes from here rather than failing again
+      session.send({ event: this.#behindEvent, json: notice, ...(resumedAt === null ? {} : { id: resumedAt }) })
+      return
+    }
+    for (const event of missed) if (filter === undefined || filter(event)) session.sendEncoded(event)
+  }
+
+  readonly #deliver = (message: BusMessage): void => {
+    const event: SseEvent = { id: message.id }
+    if (message.event !== undefined) event.event = message.event
+    if (message.data !== undefined) event.data = message.data
+    this.#deliverEncoded(new EncodedEvent(event))
+  }
+
+  #deliverEncoded(event: EncodedEvent): void {
+    this.#history.push(event)
+    for (const { session, filter } of this.#subscriptions) {
+      if (filter === undefined || filter(event)) session.sendEncoded(event)
+    }
+  }
+}

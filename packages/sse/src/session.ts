@@ -1,0 +1,231 @@
+// One client's event stream. Writes go straight to the response while the socket keeps up; once
+// `write()` returns false the rest waits in a bounded outbox until 'drain', and the queue policy
+// decides what happens when the client falls further behind. Keep-alive comments ride the shared
+// timer wheel: one Node interval for every session of the process.
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http'
+import { defaultReactor, Future, type FutureWithResolvers, type TimerWheel, type WheelTimer } from '@fasterapi/futures'
+import { type EncodedEvent, encodeComment, encodeEvent, encodeRetry, type SseEvent } from './encoder.ts'
+import { InvalidArgumentError, QueueFullError, SessionClosedError, type SseError } from './errors.ts'
+import { chunkSize, Outbox } from './internal/outbox.ts'
+import {
+  asResponseStream,
+  type EventStreamResponse,
+  isResponseGone,
+  openResponse,
+  type ResponseStream,
+} from './internal/response.ts'
+
+/**
+ * What happens when a client reads slower than events arrive and the outbox holds `maxQueueBytes`:
+ * - `'wait'`: `send()` returns a pending Future until the outbox drains below the limit; a producer that
+ *   does not wait (a broadcast) and reaches twice the limit closes the session;
+ * - `'drop-oldest'`: the oldest queued events are dropped (counted in `session.dropped`);
+ * - `'close'`: the session closes with `QueueFullError`; an `EventSource` reconnects with
+ *   `Last-Event-ID` and a channel replays what it missed.
+ */
+export type QueuePolicy = 'wait' | 'drop-oldest' | 'close'
+
+export interface SessionOptions {
+  /** Interval of keep-alive comments in ms; `0` turns them off. @default 15000 */
+  keepAliveMs?: number
+  /** Reconnection delay hint sent with the first bytes, in ms. @default undefined (the client's own) */
+  retry?: number
+  /** Bytes queued for a slow client before `queuePolicy` applies. @default 262144 */
+  maxQueueBytes?: number
+  /** @default 'close' */
+  queuePolicy?: QueuePolicy
+  /** Extra response headers. */
+  headers?: OutgoingHttpHeaders
+  /** The timer wheel for keep-alives. @default defaultReactor().timers */
+  timers?: TimerWheel
+}
+
+/** Anything with request headers: an IncomingMessage, an Http2ServerRequest, or `{ headers }` of an http2 stream. */
+export interface RequestLike {
+  readonly headers: IncomingHttpHeaders
+}
+
+const KEEP_ALIVE = ':\n\n'
+const FIRST_BYTES = ':\n\n'
+const WRITTEN = Future.ready(true)
+const NOT_WRITTEN = Future.ready(false)
+
+export class SseSession {
+  /** The `Last-Event-ID` the client sent when it (re)connected, or ''. */
+  readonly lastEventId: string
+  /** Resolves with the reason once the stream is over, whoever ended it. Never rejects. */
+  readonly closed: Future<SseError>
+  /** Events dropped under the 'drop-oldest' policy. */
+  dropped = 0
+
+  readonly #res: ResponseStream
+  readonly #policy: QueuePolicy
+  readonly #max: number
+  readonly #outbox = new Outbox()
+  readonly #abort = new AbortController()
+  readonly #resolveClosed: (reason: SseError) => void
+  readonly #timer: WheelTimer | undefined
+  #blocked = false // the last write() returned false: wait for 'drain'
+  #wroteSinceTick = false
+  #room: FutureWithResolvers<boolean> | undefined = undefined
+  #reason: SseError | undefined = undefined
+
+  constructor(req: RequestLike, res: EventStreamResponse, options: SessionOptions = {}) {
+    const { keepAliveMs = 15_000, maxQueueBytes = 262_144, queuePolicy = 'close' } = options
+    if (!(keepAliveMs >= 0)) throw new InvalidArgumentError(`keepAliveMs must be >= 0, got ${keepAliveMs}`)
+    if (!(maxQueueBytes > 0)) throw new InvalidArgumentError(`maxQueueBytes must be > 0, got ${maxQueueBytes}`)
+    const header = req.headers['last-event-id']
+    this.lastEventId = typeof header === 'string' ? header : ''
+    this.#res = asResponseStream(res)
+    this.#policy = queuePolicy
+    this.#max = maxQueueBytes
+    const closed = Future.withResolvers<SseError>()
+    this.closed = closed.future
+    this.#resolveClosed = closed.resolve
+    const first = options.retry === undefined ? FIRST_BYTES : encodeRetry(options.retry)
+    this.#res.on('close', this.#onClose)
+    this.#res.on('error', this.#onClose)
+    this.#res.on('drain', this.#onDrain)
+    // the head and the first bytes go out together: proxies and EventSource see the stream open at once
+    openResponse(res, options.headers)
+    this.#write(first)
+    this.#wroteSinceTick = false // the first bytes do not count as traffic: the first idle tick still pings
+    if (keepAliveMs > 0)
+      this.#timer = (options.timers ?? defaultReactor().timers).schedule(keepAliveMs, this.#keepAlive)
+    if (isResponseGone(this.#res)) this.#finish(new SessionClosedError('The client disconnected'))
+  }
+
+  /** Aborted with the close reason when the stream ends: hand it to the producer. */
+  get signal(): AbortSignal {
+    return this.#abort.signal
+  }
+
+  get isClosed(): boolean {
+    return this.#reason !== undefined
+  }
+
+  /** Bytes waiting for the client to read (beyond what the socket buffers). */
+  get queuedBytes(): number {
+    return this.#outbox.bytes
+  }
+
+  /**
+   * Sends one event. The Future is `true` once the event is written or queued (pending under the
+   * 'wait' policy while the queue is full) and `false` when the session is closed; it never rejects.
+   * Encoding errors (`InvalidFieldError`) throw at once.
+   */
+  send(event: SseEvent): Future<boolean> {
+    return this.#write(encodeEvent(event))
+  }
+
+  /** Sends an event encoded once for many sessions (see `EncodedEvent`). */
+  sendEncoded(event: EncodedEvent): Future<boolean> {
+    return this.#write(event.bytes)
+  }
+
+  /** Sends a comment, which clients ignore. */
+  comment(text = ''): Future<boolean> {
+    return this.#write(encodeComment(text))
+  }
+
+  /** Ends the stream, after a last reconnection hint when `retry` is given (e.g. on shutdown). */
+  close(options: { retry?: number } = {}): void {
+    if (this.#reason !== undefined) return
+    const last = options.retry === undefined ? undefined : encodeRetry(options.retry)
+    this.#finish(new SessionClosedError('The server closed the event stream'))
+    // queued events are dropped, the hint is not: it is what tells the client when to come back
+    this.#res.end(last)
+  }
+
+  #write(chunk: Buffer | string): Future<boolean> {
+    if (this.#reason !== undefined) return NOT_WRITTEN
+    this.#wroteSinceTick = true
+    if (!this.#blocked) {
+      if (!this.#res.write(chunk)) this.#blocked = true
+      return WRITTEN
+    }
+    const size = chunkSize(chunk)
+    const outbox = this.#outbox
+    if (outbox.bytes + size <= this.#max) {
+      outbox.push(chunk, size)
+      return WRITTEN
+    }
+    switch (this.#policy) {
+      case 'drop-oldest':
+        while (!outbox.isEmpty && outbox.bytes + size > this.#max) {
+          outbox.shift()
+          this.dropped++
+        }
+        outbox.push(chunk, size)
+        return WRITTEN
+      case 'wait':
+        // the producer was told to wait and did not: past twice the limit, treat it like 'close'
+        if (outbox.bytes + size > 2 * this.#max) break
+        outbox.push(chunk, size)
+        this.#room ??= Future.withResolvers<boolean>()
+        return this.#room.future
+    }
+    this.#fail(new QueueFullError(this.#max))
+    return NOT_WRITTEN
+  }
+
+  readonly #onDrain = (): void => {
+    this.#blocked = false
+    const outbox = this.#outbox
+    while (!outbox.isEmpty) {
+      if (!this.#res.write(outbox.shift()!)) {
+        this.#blocked = true
+        break
+      }
+    }
+    if (this.#room !== undefined && outbox.bytes <= this.#max) {
+      const room = this.#room
+      this.#room = undefined
+      room.resolve(true)
+    }
+  }
+
+  readonly #keepAlive = (): void => {
+    if (this.#reason !== undefined) return
+    // a stream that carried anything since the last tick needs no comment; a blocked one has traffic
+    if (!this.#wroteSinceTick && !this.#blocked && !this.#res.write(KEEP_ALIVE)) this.#blocked = true
+    this.#wroteSinceTick = false
+    this.#timer!.refresh()
+  }
+
+  readonly #onClose = (): void => {
+    this.#finish(new SessionClosedError('The client disconnected'))
+  }
+
+  #fail(reason: SseError): void {
+    this.#finish(reason)
+    // the client is not reading: nothing more can be delivered, so do not wait for a graceful end
+    this.#res.destroy()
+  }
+
+  #finish(reason: SseError): void {
+    if (this.#reason !== undefined) return
+    this.#reason = reason
+    this.#timer?.cancel()
+    this.#outbox.clear()
+    this.#res.off('close', this.#onClose)
+    this.#res.off('drain', this.#onDrain)
+    // the 'error' listener stays: a late socket error must not become an uncaught exception
+    this.#room?.resolve(false)
+    this.#room = undefined
+    this.#abort.abort(reason)
+    this.#resolveClosed(reason)
+  }
+}
+
+/**
+ * Starts an event stream on `res`: status 200, the event-stream headers, the first bytes at once.
+ * @example
+ * http.createServer((req, res) => {
+ *   const session = createSession(req, res, { keepAliveMs: 15_000 })
+ *   session.send({ event: 'hello', json: { at: Date.now() } })
+ * })
+ */
+export function createSession(req: RequestLike, res: EventStreamResponse, options?: SessionOptions): SseSession {
+  return new SseSession(req, res, options)
+}
