@@ -1,0 +1,143 @@
+// One mitata run of every adapter on the same lookups, then one table: our time per lookup, each
+// peer's time as a multiple of ours (> 1 means we are faster), and heap bytes allocated per lookup.
+// Run with `pnpm --filter @fasterapi/bench-router bench` (or `pnpm bench` at the root).
+import { getHeapStatistics } from 'node:v8'
+import { bench, do_not_optimize, run } from 'mitata'
+import { ADAPTERS, type Lookup as LookupFn } from './impl.ts'
+import {
+  CLASSIC,
+  CLASSIC_LOOKUPS,
+  GITHUB,
+  GITHUB_ALL,
+  GITHUB_LOOKUPS,
+  type Lookup,
+  type PathBuffer,
+  pathBuffer,
+  type RouteDef,
+} from './input.ts'
+
+const gc = (globalThis as { gc?: () => void }).gc
+if (gc === undefined) throw new Error('run with --expose-gc (the bench script does)')
+
+interface Row {
+  readonly name: string
+  // lookups per timed call, to report per-lookup numbers for the whole-set rows
+  readonly per: number
+  readonly make: (find: LookupFn) => () => unknown
+}
+
+function single(l: Lookup): Row {
+  const { method, path } = l
+  return { name: l.name, per: 1, make: (find) => () => find(method, path) }
+}
+
+function everyRoute(name: string, lookups: readonly Lookup[]): Row {
+  const methods = lookups.map((l) => l.method)
+  const paths = lookups.map((l) => l.path)
+  return {
+    name,
+    per: lookups.length,
+    make: (find) => () => {
+      let last: unknown
+      for (let i = 0; i < paths.length; i++) last = do_not_optimize(find(methods[i]!, paths[i]!))
+      return last
+    },
+  }
+}
+
+// the path decoded from the request buffer inside the loop, as node:http does per request
+function everyRouteFresh(name: string, lookups: readonly Lookup[], { buffer, starts, ends }: PathBuffer): Row {
+  const methods = lookups.map((l) => l.method)
+  return {
+    name,
+    per: lookups.length,
+    make: (find) => () => {
+      let last: unknown
+      for (let i = 0; i < methods.length; i++) {
+        last = do_not_optimize(find(methods[i]!, buffer.toString('latin1', starts[i], ends[i])))
+      }
+      return last
+    },
+  }
+}
+
+const SETS: { routes: readonly RouteDef[]; rows: Row[] }[] = [
+  { routes: CLASSIC, rows: CLASSIC_LOOKUPS.map(single) },
+  {
+    routes: GITHUB,
+    rows: [
+      ...GITHUB_LOOKUPS.map(single),
+      everyRoute('github, every route in turn', GITHUB_ALL),
+      everyRouteFresh('github, every route, fresh strings', GITHUB_ALL, pathBuffer(GITHUB_ALL)),
+    ],
+  },
+]
+
+const noBaseline: LookupFn = () => null
+const baseline = everyRouteFresh('decoding the paths alone', GITHUB_ALL, pathBuffer(GITHUB_ALL))
+
+// Bytes allocated per lookup: new-space growth over a loop short enough that no scavenge runs
+// (the bench script raises the semi-space size), minus an empty loop's, best of five.
+function heapPerLookup(fn: () => unknown, per: number): number {
+  const calls = Math.max(1, Math.floor(2000 / per))
+  const sample = (f: () => unknown) => {
+    gc!()
+    const before = getHeapStatistics().used_heap_size
+    for (let i = 0; i < calls; i++) do_not_optimize(f())
+    return getHeapStatistics().used_heap_size - before
+  }
+  let best = Number.POSITIVE_INFINITY
+  for (let t = 0; t < 5; t++) best = Math.min(best, sample(fn) - sample(() => undefined))
+  return Math.max(0, best / (calls * per))
+}
+
+// `pnpm bench <regexp>` times only the rows whose name matches
+const only = new RegExp(process.argv[2] ?? '')
+for (const set of SETS) set.rows = set.rows.filter((r) => only.test(r.name))
+
+const heap = new Map<string, number>()
+for (const set of SETS) {
+  const finds = ADAPTERS.map((a) => a.build(set.routes))
+  for (const row of set.rows) {
+    ADAPTERS.forEach((adapter, i) => {
+      const fn = row.make(finds[i]!)
+      bench(`${row.name}\t${adapter.name}`, fn)
+      heap.set(`${row.name}\t${adapter.name}`, heapPerLookup(fn, row.per))
+    })
+  }
+}
+bench(`${baseline.name}\t-`, baseline.make(noBaseline))
+
+const { benchmarks } = await run({ format: 'quiet' })
+const ns = new Map<string, number>()
+for (const b of benchmarks) {
+  const [row] = SETS.flatMap((s) => s.rows).filter((r) => b.alias.startsWith(`${r.name}\t`))
+  ns.set(b.alias, (b.runs[0]?.stats?.avg ?? Number.NaN) / (row?.per ?? GITHUB_ALL.length))
+}
+
+const [ours, ...peers] = ADAPTERS.map((a) => a.name)
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—')
+const lines = [
+  `| lookup | ${ours} ns | best peer | vs best | ${peers.join(' | ')} | heap B/lookup: ours · best peer's |`,
+  `|---|---:|---|---:|${peers.map(() => '---:').join('|')}|---:|`,
+]
+for (const row of SETS.flatMap((s) => s.rows)) {
+  const mine = ns.get(`${row.name}\t${ours}`)!
+  const times = peers.map((p) => ns.get(`${row.name}\t${p}`)!)
+  const best = times.indexOf(Math.min(...times))
+  const bestName = peers[best]!
+  lines.push(
+    `| ${row.name} | ${fmt(mine)} | ${bestName} ${fmt(times[best]!)} | ${fmt(times[best]! / mine, 2)}× | ${times
+      .map((t) => `${fmt(t / mine, 2)}×`)
+      .join(
+        ' | ',
+      )} | ${fmt(heap.get(`${row.name}\t${ours}`)!, 0)} · ${fmt(heap.get(`${row.name}\t${bestName}`)!, 0)} |`,
+  )
+}
+console.log(
+  `\nRouter lookups, ns per lookup (${process.version}); peer columns are peer time / our time, > 1× = we are faster`,
+)
+console.log(
+  `decoding a path from the request buffer alone: ${fmt(ns.get(`${baseline.name}\t-`)!)} ns (in the fresh-strings row)\n`,
+)
+console.log(lines.join('\n'))

@@ -1,0 +1,262 @@
+// The per-request hot path: free functions over the router's context (rou3's findRoute(ctx, …) shape).
+import { MalformedPathError, PathTooLongError } from '../errors.ts'
+import {
+  Found,
+  type MatchResult,
+  NOT_FOUND,
+  type RouteBadPath,
+  type RouteMethodNotAllowed,
+  type RouteNotFound,
+} from '../match.ts'
+import type { RouteRecord } from '../route.ts'
+import { compileTree, type Walker } from './compile.ts'
+import { normalizePath } from './decode.ts'
+import { fits } from './kinds.ts'
+import { COMPOSITE, type Leaf, M_GET, M_OTHER, Node } from './tree.ts'
+
+export const SLASH_STRICT = 0
+export const SLASH_REDIRECT = 1
+export const SLASH_IGNORE = 2
+
+export interface Context {
+  root: Node
+  // exact path → leaf, for routes without params whose text has no '%' (so a hit proves the path
+  // has no query, fragment or escape to deal with)
+  statics: Map<string, Leaf>
+  methods: Map<string, number>
+  // invariant: during a walk, param i spans path[st[2i], st[2i+1]); sized for the route with most params
+  st: Int32Array
+  partial: Leaf | null
+  // the compiled tree, rebuilt on the first match after a change; null also when compile is off
+  walker: Walker | null
+  compile: boolean
+  slash: number
+  lower: boolean
+  // scratch of prepare(): the path to walk, the path to cut params from, their length, and the raw
+  // path's length before its query or fragment
+  walked: string
+  path: string
+  len: number
+  rawEnd: number
+  decode: boolean
+  maxLength: number
+  tooLong: RouteBadPath
+  malformed: RouteBadPath
+}
+
+export function createContext(compile: boolean, slash: number, lower: boolean, maxLength: number): Context {
+  return {
+    root: new Node(''),
+    statics: new Map(),
+    methods: new Map([
+      ['GET', M_GET],
+      ['HEAD', 2],
+    ]),
+    st: new Int32Array(2),
+    partial: null,
+    walker: null,
+    compile,
+    slash,
+    lower,
+    walked: '',
+    path: '',
+    len: 0,
+    rawEnd: 0,
+    decode: false,
+    maxLength,
+    tooLong: Object.freeze({ status: 414, error: new PathTooLongError(maxLength) }),
+    malformed: Object.freeze({ status: 400, error: new MalformedPathError() }),
+  }
+}
+
+// Greedy like Starlette's `[^/]+` regexes: param i takes the last fitting occurrence of the literal
+// after it, then backs off. Writes param bounds from st[2 * pi].
+function fitsFrom(node: Node, path: string, pos: number, end: number, st: Int32Array, pi: number, i: number): boolean {
+  const lit = node.literals[i + 1]!
+  const kind = node.kinds[i]!
+  if (i === node.count - 1) {
+    const stop = end - lit.length
+    if (!path.startsWith(lit, stop) || !fits(kind, path, pos, stop)) return false
+    st[2 * (pi + i)] = pos
+    st[2 * (pi + i) + 1] = stop
+    return true
+  }
+  for (let at = path.lastIndexOf(lit, end - lit.length); at > pos; at = path.lastIndexOf(lit, at - 1)) {
+    if (!fits(kind, path, pos, at)) continue
+    st[2 * (pi + i)] = pos
+    st[2 * (pi + i) + 1] = at
+    if (fitsFrom(node, path, at + lit.length, end, st, pi, i + 1)) return true
+  }
+  return false
+}
+
+function fitsComposite(node: Node, path: string, pos: number, end: number, st: Int32Array, pi: number): boolean {
+  const first = node.literals[0]!
+  return path.startsWith(first, pos) && fitsFrom(node, path, pos + first.length, end, st, pi, 0)
+}
+
+// invariant: path[0, pos) is matched by node and its ancestors; param bounds go to ctx.st by index,
+// so a branch that fails allocates nothing. Tries static, then params by rank, then the catch-all.
+function walk(
+  ctx: Context,
+  node: Node,
+  path: string,
+  pos: number,
+  len: number,
+  m: number,
+  pi: number,
+): RouteRecord<unknown> | null {
+  if (pos === len) {
+    const leaf = node.leaf
+    if (leaf !== null) {
+      const route = leaf.handlers[m] ?? leaf.any
+      if (route !== undefined) return route
+      if (ctx.partial === null) ctx.partial = leaf
+    }
+  } else {
+    const i = (path.charCodeAt(pos) - node.lo) >>> 0
+    if (i < node.span) {
+      const child = node.table[i]
+      if (child !== undefined && path.startsWith(child.part, pos)) {
+        const found: RouteRecord<unknown> | null = walk(ctx, child, path, pos + child.part.length, len, m, pi)
+        if (found !== null) return found
+      }
+    }
+    const params = node.params
+    if (params !== null) {
+      let end = path.indexOf('/', pos)
+      if (end === -1 || end > len) end = len
+      const st = ctx.st
+      for (let k = 0; k < params.length; k++) {
+        const p = params[k]!
+        if (p.kind === COMPOSITE) {
+          if (!fitsComposite(p, path, pos, end, st, pi)) continue
+        } else {
+          if (!fits(p.kind, path, pos, end)) continue
+          st[2 * pi] = pos
+          st[2 * pi + 1] = end
+        }
+        const found: RouteRecord<unknown> | null = walk(ctx, p, path, end, len, m, pi + p.count)
+        if (found !== null) return found
+      }
+    }
+  }
+  const wild = node.wild
+  if (wild !== null) {
+    const leaf = wild.leaf!
+    const route = leaf.handlers[m] ?? leaf.any
+    if (route !== undefined) {
+      ctx.st[2 * pi] = pos
+      ctx.st[2 * pi + 1] = len
+      return route
+    }
+    if (ctx.partial === null) ctx.partial = leaf
+  }
+  return null
+}
+
+function walkRoot(ctx: Context, path: string, len: number, m: number): RouteRecord<unknown> | null {
+  ctx.partial = null
+  if (!ctx.compile) return walk(ctx, ctx.root, path, 0, len, m, 0)
+  if (ctx.walker === null) ctx.walker = compileTree(ctx.root, fitsComposite)
+  return ctx.walker(path, len, m, ctx.st, ctx)
+}
+
+function found<T>(ctx: Context, route: RouteRecord<T>, path: string, decode: boolean): Found<T> {
+  return route.found ?? new Found(route, path, decode, ctx.st)
+}
+
+function methodId(ctx: Context, method: string): number {
+  return method === 'GET' ? M_GET : (ctx.methods.get(method) ?? M_OTHER)
+}
+
+/** Matches one request. Never throws: a bad path is a 400/414 result. */
+export function findRoute<T>(ctx: Context, method: string, path: string): MatchResult<T> {
+  const m = methodId(ctx, method)
+  // the common case, a static route: one map lookup, no scan of the path
+  const leaf = ctx.statics.get(path)
+  if (leaf !== undefined) {
+    const route = leaf.handlers[m] ?? leaf.any
+    if (route !== undefined) return route.found as Found<T>
+  }
+  return findSlow(ctx, m, path)
+}
+
+// The part of a raw request path that routing looks at: before '?' or '#', escapes decoded once (but
+// see decode.ts), case-folded for a case-insensitive router. Kept in ctx fields, not a fresh object.
+function prepare(ctx: Context, raw: string): boolean {
+  let len = raw.length
+  const query = raw.indexOf('?')
+  if (query !== -1) len = query
+  const hash = raw.indexOf('#')
+  if (hash !== -1 && hash < len) len = hash
+  ctx.rawEnd = len
+  ctx.decode = false
+  ctx.path = ctx.walked = raw
+  const pct = raw.indexOf('%')
+  if (pct !== -1 && pct < len) {
+    const normal = normalizePath(raw.slice(0, len))
+    if (normal === null) return false
+    ctx.path = ctx.walked = normal
+    len = normal.length
+    ctx.decode = true
+  }
+  // case folding keeps the original for the params when it keeps the length (it does for ASCII)
+  if (ctx.lower) {
+    ctx.walked = ctx.path.toLowerCase()
+    if (ctx.walked.length !== ctx.path.length) ctx.path = ctx.walked
+  }
+  ctx.len = len
+  return true
+}
+
+function findSlow<T>(ctx: Context, m: number, raw: string): MatchResult<T> {
+  if (raw.length > ctx.maxLength) return ctx.tooLong
+  if (!prepare(ctx, raw)) return ctx.malformed
+  const { walked, len } = ctx
+  const route = walkRoot(ctx, walked, len, m) as RouteRecord<T> | null
+  if (route !== null) return found(ctx, route, ctx.path, ctx.decode)
+  const denied = notAllowed(ctx)
+  if (denied !== null) return denied
+  if (ctx.slash === SLASH_STRICT || len <= 1) return NOT_FOUND
+  if (ctx.slash === SLASH_REDIRECT) return new SlashMiss(ctx, m, raw)
+  // Starlette's redirect_slashes, answered directly: the route of the path with its slash toggled
+  const alt = toggleSlash(walked, len)
+  const altRoute = walkRoot(ctx, alt, alt.length, m) as RouteRecord<T> | null
+  if (altRoute !== null) return found(ctx, altRoute, ctx.path === walked ? alt : toggleSlash(ctx.path, len), ctx.decode)
+  return notAllowed(ctx) ?? NOT_FOUND
+}
+
+// A 404 whose redirect hint (Starlette's redirect_slashes) is worked out only when read, so a plain
+// miss costs one small object rather than a second walk.
+class SlashMiss implements RouteNotFound {
+  declare readonly status: 404
+  private readonly ctx: Context
+  private readonly m: number
+  private readonly raw: string
+
+  constructor(ctx: Context, m: number, raw: string) {
+    this.ctx = ctx
+    this.m = m
+    this.raw = raw
+  }
+
+  get redirect(): string | null {
+    const ctx = this.ctx
+    const raw = this.raw
+    prepare(ctx, raw)
+    const alt = toggleSlash(ctx.walked, ctx.len)
+    if (walkRoot(ctx, alt, alt.length, this.m) === null && notAllowed(ctx) === null) return null
+    return toggleSlash(raw, ctx.rawEnd) + raw.slice(ctx.rawEnd)
+  }
+}
+Object.defineProperty(SlashMiss.prototype, 'status', { value: 404 })
+
+// The 405 of the first route whose path matched during the last walk, if any.
+function notAllowed(ctx: Context): RouteMethodNotAllowed | null {
+  return ctx.partial === null ? null : ctx.partial.notAllowed
+}
+
+function toggleSlash(path: string, len: number): string {
+  return path.charCodeAt(len - 1) === 47 /* '/' */ ? path.slice(0, len - 1) : `${path.slice(0, len)}/`
+}

@@ -1,0 +1,151 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { Router } from '../src/index.ts'
+
+// Route sets over a small vocabulary, so patterns share prefixes (radix splits) and positions
+// (priority). A param's name is its kind and position, so two routes never name one position two ways.
+type Seg = { kind: 'static'; word: string } | { kind: 'str' | 'int' } | { kind: 'wild' }
+const WORDS = ['a', 'ab', 'abc', 'b', 'b2', 'cd'] // no word starts with 'v' or is all digits
+
+const segment = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...WORDS).map((word): Seg => ({ kind: 'static', word })) },
+  fc.constant<Seg>({ kind: 'str' }),
+  fc.constant<Seg>({ kind: 'int' }),
+)
+const route = (wild: boolean) =>
+  fc
+    .tuple(fc.array(segment, { minLength: 0, maxLength: 4 }), wild ? fc.boolean() : fc.constant(false))
+    .map(([segs, tail]) => (tail ? [...segs, { kind: 'wild' } as Seg] : segs))
+
+const name = (s: Seg, i: number) => `${s.kind}${i}`
+function pattern(segs: readonly Seg[]): string {
+  const parts = segs.map((s, i) =>
+    s.kind === 'static'
+      ? s.word
+      : s.kind === 'wild'
+        ? `*${name(s, i)}`
+        : s.kind === 'int'
+          ? `{${name(s, i)}:int}`
+          : `{${name(s, i)}}`,
+  )
+  return `/${parts.join('/')}`
+}
+
+const routeSet = (wild: boolean, compile: boolean) =>
+  fc.uniqueArray(route(wild), { minLength: 1, maxLength: 25, selector: pattern }).map((routes) => {
+    const router = new Router<string>({ compile })
+    for (const r of routes) router.add('GET', pattern(r), pattern(r))
+    return { routes, router }
+  })
+
+// str values start with 'v' (no static word does, nor any int) and may hold anything, encoded
+const strValue = fc.string({ unit: 'grapheme', maxLength: 8 }).map((s) => `v${s}`)
+const intValue = fc.nat()
+
+describe.each([
+  { mode: 'compiled', compile: true },
+  { mode: 'interpreted', compile: false },
+])('properties ($mode)', ({ compile }) => {
+  it('matches every route, instantiated with random values, to itself with exactly those params', () => {
+    const setWithValues = routeSet(false, compile).chain(({ routes, router }) =>
+      fc.record({
+        router: fc.constant(router),
+        instances: fc.tuple(
+          ...routes.map((segs) =>
+            fc.tuple(fc.constant(segs), fc.tuple(...segs.map((s) => (s.kind === 'int' ? intValue : strValue)))),
+          ),
+        ),
+      }),
+    )
+    fc.assert(
+      fc.property(setWithValues, ({ router, instances }) => {
+        for (const [segs, values] of instances) {
+          const expected: Record<string, string | number> = {}
+          const path = `/${segs
+            .map((s, i) => {
+              if (s.kind === 'static') return s.word
+              expected[name(s, i)] = values[i]!
+              return encodeURIComponent(String(values[i]))
+            })
+            .join('/')}`
+          const m = router.match('GET', path)
+          expect(m.status, path).toBe(200)
+          if (m.status === 200) {
+            expect(m.route.pattern, path).toBe(pattern(segs))
+            expect({ ...m.params }, path).toEqual(expected)
+          }
+        }
+      }),
+      { numRuns: 150 },
+    )
+  })
+
+  // The reference: among the routes whose segments all fit, the first by rank, position by position.
+  const RANK = { static: 0, int: 1, str: 3, wild: 4 } as const
+  function reference(routes: readonly (readonly Seg[])[], path: string): string | null {
+    const parts = path.slice(1).split('/')
+    const fitting = routes.filter((segs) => {
+      if (segs.length === 0) return path === '/'
+      const wild = segs.at(-1)?.kind === 'wild'
+      const fixed = wild ? segs.length - 1 : segs.length
+      if (wild ? parts.length < segs.length : parts.length !== segs.length) return false
+      return segs.slice(0, fixed).every((s, i) => {
+        const p = parts[i]!
+        return s.kind === 'static' ? p === s.word : s.kind === 'int' ? /^[0-9]+$/.test(p) : p !== ''
+      })
+    })
+    const ranks = (segs: readonly Seg[]) => segs.map((s) => RANK[s.kind])
+    fitting.sort((x, y) => {
+      const [a, b] = [ranks(x), ranks(y)]
+      for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!
+      return a.length - b.length
+    })
+    return fitting[0] === undefined ? null : pattern(fitting[0])
+  }
+
+  it('picks the same route as the priority rule static > int > str > catch-all, backtracking included', () => {
+    const piece = fc.oneof(fc.constantFrom(...WORDS, '', 'v1', 'x'), intValue.map(String))
+    const paths = fc.array(
+      fc.array(piece, { minLength: 0, maxLength: 6 }).map((p) => `/${p.join('/')}`),
+      {
+        minLength: 1,
+        maxLength: 20,
+      },
+    )
+    fc.assert(
+      fc.property(routeSet(true, compile), paths, ({ routes, router }, list) => {
+        for (const path of list) {
+          const m = router.match('GET', path)
+          const expected = reference(routes, path)
+          expect(m.status === 200 ? m.route.pattern : null, path).toBe(expected)
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('never throws on any path, and always answers one of the documented statuses', () => {
+    const router = new Router<string>({ compile })
+    for (const p of ['/', '/a/{x}', '/a/{x:int}/b', '/f/{n}.{e}', '/u/{u:uuid}', '/s/*', '/{x:float}/z']) {
+      router.add('GET', p, p)
+    }
+    const strict = new Router<string>({ trailingSlash: 'ignore', caseSensitive: false, compile })
+    for (const r of router.routes()) strict.add(r.method, r.pattern, r.payload)
+    const chars = fc.constantFrom('/', '%', '?', '#', 'a', '1', '.', '-', 'é', '\u{1F600}', '2F', 'C3', 'zz', ' ')
+    const path = fc.oneof(
+      fc.array(chars, { maxLength: 30 }).map((c) => `/${c.join('')}`),
+      fc.string({ unit: 'binary' }),
+    )
+    fc.assert(
+      fc.property(path, fc.constantFrom('GET', 'POST', 'HEAD', 'BREW'), (p, method) => {
+        for (const r of [router, strict]) {
+          const m = r.match(method, p)
+          expect([200, 400, 404, 405, 414]).toContain(m.status)
+          if (m.status === 200) expect(typeof m.params).toBe('object')
+          if (m.status === 404) expect(m.redirect === null || typeof m.redirect === 'string').toBe(true)
+        }
+      }),
+      { numRuns: 2000 },
+    )
+  })
+})
