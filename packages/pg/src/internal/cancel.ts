@@ -22,8 +22,27 @@ export function watchAbort(connection: Connection, ex: Execution): void {
 export function cancelExecution(connection: Connection, ex: Execution, reason: unknown): void {
   if (ex.settled || ex.aborted !== undefined) return
   ex.aborted = reason ?? new Error('aborted')
-  if (connection.current === ex) sendCancelRequest(connection)
+  if (connection.current === ex) startCancelling(connection, ex)
   else ex.cancelWhenCurrent = true
+}
+
+// the server drops a cancel that lands while the backend waits for the next message (between Parse and
+// Execute), so the request is repeated until the execution ends
+const CANCEL_RETRY_MS = 250
+const CANCEL_ATTEMPTS = 20
+
+/** Sends CancelRequest for `ex`, the execution now running, and repeats it while `ex` keeps running. */
+export function startCancelling(connection: Connection, ex: Execution): void {
+  sendCancelRequest(connection)
+  let attempts = 1
+  const timer = setInterval(() => {
+    if (ex.settled || connection.closed || connection.current !== ex || attempts++ >= CANCEL_ATTEMPTS) {
+      clearInterval(timer)
+      return
+    }
+    sendCancelRequest(connection)
+  }, CANCEL_RETRY_MS)
+  timer.unref()
 }
 
 /** Opens a second socket to the server and sends CancelRequest with the session's key. */

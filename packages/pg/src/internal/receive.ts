@@ -7,7 +7,7 @@ import type { Connection } from '../connection.ts'
 import { PostgresError, ProtocolError } from '../errors.ts'
 import { applyCommandTag } from '../result.ts'
 import { authenticate } from './authenticate.ts'
-import { sendCancelRequest } from './cancel.ts'
+import { startCancelling } from './cancel.ts'
 import { OBJECTS } from './execution.ts'
 import { type FastBuffer, fast } from './fast-buffer.ts'
 import { type Column, rowMaker } from './statement.ts'
@@ -140,7 +140,8 @@ function ReadyForQuery(c: Connection, status: number): void {
   const ex = c.shift()
   if (ex === undefined) return
   ex.finish()
-  if (c.current?.cancelWhenCurrent) sendCancelRequest(c)
+  const next = c.current
+  if (next?.cancelWhenCurrent) startCancelling(c, next)
   if (c.inFlight === 0) {
     c.idleSince = Date.now()
     c.onIdle?.(c)
