@@ -53,6 +53,8 @@ export class StreamClient {
   readonly events: ParsedEvent[] = []
   readonly comments: string[] = []
   readonly retries: number[] = []
+  /** Body chunks read so far (one per socket read). */
+  chunks = 0
   readonly response: Promise<IncomingMessage>
   #res: IncomingMessage | undefined
   readonly #listeners = new Set<() => void>()
@@ -71,6 +73,7 @@ export class StreamClient {
       this.#request.on('response', (res) => {
         this.#res = res
         res.on('data', (chunk: Buffer) => {
+          this.chunks++
           parser.feed(chunk)
           this.#notify()
         })
