@@ -1,0 +1,239 @@
+// The transport seen by the request pipeline: one request in, one response out. `NodeExchange` wraps
+// node:http (and the node:http2 compatibility API, which has the same shape); `app.inject()` has its own.
+import {
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+  validateHeaderName,
+  validateHeaderValue,
+} from 'node:http'
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
+import { Readable } from 'node:stream'
+import { Future } from '@fasterapi/futures'
+import { HTTPException } from './errors.ts'
+
+export type ResponseBody = string | Uint8Array | null
+
+export interface Exchange {
+  readonly method: string
+  readonly url: string
+  readonly headers: IncomingHttpHeaders
+  readonly remoteAddress: string | undefined
+  /** The whole body, at most `limit` bytes (413 beyond). Empty when the request has none. */
+  readBody(limit: number): Future<Buffer>
+  /** The body as a stream, for multipart and streaming handlers. */
+  bodyStream(): Readable
+  send(status: number, headers: OutgoingHttpHeaders, body: ResponseBody): void
+  pipe(status: number, headers: OutgoingHttpHeaders, source: Readable): void
+  /** Calls `listener` once if the client goes away before the response is complete. */
+  onAbort(listener: () => void): void
+  /** Calls `listener` once the response is complete or the exchange is torn down. */
+  onDone(listener: () => void): void
+  readonly headersSent: boolean
+}
+
+const EMPTY = Buffer.alloc(0)
+
+// invariant: at most `limit` bytes are ever buffered; past it the request is refused with 413
+// HTTP/1.1 without Content-Length or Transfer-Encoding has no body (RFC 9112 §6.3); HTTP/2 frames say
+// so themselves, so `framed` streams are always read
+export function readLimited(
+  stream: Readable,
+  headers: IncomingHttpHeaders,
+  limit: number,
+  framed = false,
+): Future<Buffer> {
+  const declared = headers['content-length']
+  if (declared !== undefined && Number(declared) > limit) return Future.failed(tooLarge(limit))
+  if (!framed && declared === undefined && headers['transfer-encoding'] === undefined) return Future.ready(EMPTY)
+  if (declared === '0') return Future.ready(EMPTY)
+  const { future, resolve, reject } = Future.withResolvers<Buffer>()
+  const chunks: Buffer[] = []
+  let size = 0
+  const onData = (chunk: Buffer) => {
+    size += chunk.length
+    if (size > limit) {
+      cleanup()
+      stream.resume() // drain the rest so the socket can carry the 413
+      reject(tooLarge(limit))
+      return
+    }
+    chunks.push(chunk)
+  }
+  const onEnd = () => {
+    cleanup()
+    resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
+  }
+  const onError = (error: Error) => {
+    cleanup()
+    reject(new HTTPException(400, `Request body could not be read: ${error.message}`, undefined, { cause: error }))
+  }
+  const onClose = () => {
+    if (!stream.readableEnded) onError(new Error('the client closed the connection'))
+  }
+  const cleanup = () => {
+    stream.off('data', onData)
+    stream.off('end', onEnd)
+    stream.off('error', onError)
+    stream.off('close', onClose)
+  }
+  stream.on('data', onData)
+  stream.on('end', onEnd)
+  stream.on('error', onError)
+  stream.on('close', onClose)
+  return future
+}
+
+function tooLarge(limit: number): HTTPException {
+  return new HTTPException(413, `Request body is larger than ${limit} bytes`, { connection: 'close' })
+}
+
+type NodeRequest = IncomingMessage | Http2ServerRequest
+type NodeResponse = ServerResponse | Http2ServerResponse
+
+export class NodeExchange implements Exchange {
+  readonly req: NodeRequest
+  readonly res: NodeResponse
+
+  constructor(req: NodeRequest, res: NodeResponse) {
+    this.req = req
+    this.res = res
+  }
+
+  get method(): string {
+    return this.req.method ?? 'GET'
+  }
+  get url(): string {
+    return this.req.url ?? '/'
+  }
+  get headers(): IncomingHttpHeaders {
+    return this.req.headers
+  }
+  get remoteAddress(): string | undefined {
+    return this.req.socket?.remoteAddress
+  }
+  get headersSent(): boolean {
+    return this.res.headersSent
+  }
+
+  readBody(limit: number): Future<Buffer> {
+    return readLimited(this.req as Readable, this.req.headers, limit, this.req.httpVersionMajor === 2)
+  }
+
+  bodyStream(): Readable {
+    return this.req as Readable
+  }
+
+  send(status: number, headers: OutgoingHttpHeaders, body: ResponseBody): void {
+    const res = this.res as ServerResponse
+    if (this.req.httpVersionMajor === 2) delete headers.connection // connection-specific: forbidden in HTTP/2 (RFC 9113 §8.2.2)
+    res.writeHead(status, headers)
+    if (body === null) res.end()
+    else res.end(body)
+  }
+
+  pipe(status: number, headers: OutgoingHttpHeaders, source: Readable): void {
+    const res = this.res as ServerResponse
+    if (this.req.httpVersionMajor === 2) delete headers.connection
+    res.writeHead(status, headers)
+    source.on('error', () => res.destroy())
+    res.on('close', () => {
+      if (!source.destroyed) source.destroy()
+    })
+    source.pipe(res)
+  }
+
+  onAbort(listener: () => void): void {
+    const res = this.res as ServerResponse
+    res.once('close', () => {
+      if (!res.writableEnded) listener()
+    })
+  }
+
+  onDone(listener: () => void): void {
+    ;(this.res as ServerResponse).once('close', listener)
+  }
+}
+
+/** The in-process exchange of `app.inject()`: the request is data, the response is collected. */
+export class InjectExchange implements Exchange {
+  readonly method: string
+  readonly url: string
+  readonly headers: IncomingHttpHeaders
+  readonly remoteAddress = '127.0.0.1'
+  readonly #body: Buffer
+  #done: (() => void)[] = []
+  readonly result: Future<{ status: number; headers: OutgoingHttpHeaders; body: Buffer }>
+  readonly #resolve: (value: { status: number; headers: OutgoingHttpHeaders; body: Buffer }) => void
+  headersSent = false
+
+  constructor(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer) {
+    this.method = method
+    this.url = url
+    this.headers = headers
+    this.#body = body
+    const { future, resolve } = Future.withResolvers<{ status: number; headers: OutgoingHttpHeaders; body: Buffer }>()
+    this.result = future
+    this.#resolve = resolve
+  }
+
+  readBody(limit: number): Future<Buffer> {
+    return readLimited(Readable.from(this.#body.length > 0 ? [this.#body] : []), this.headers, limit)
+  }
+
+  bodyStream(): Readable {
+    return Readable.from(this.#body.length > 0 ? [this.#body] : [])
+  }
+
+  send(status: number, headers: OutgoingHttpHeaders, body: ResponseBody): void {
+    const checked = lowerCase(headers)
+    this.headersSent = true
+    const bytes = body === null ? EMPTY : typeof body === 'string' ? Buffer.from(body) : Buffer.from(body)
+    this.#resolve({ status, headers: checked, body: bytes })
+    this.#finish()
+  }
+
+  pipe(status: number, headers: OutgoingHttpHeaders, source: Readable): void {
+    const checked = lowerCase(headers)
+    this.headersSent = true
+    const chunks: Buffer[] = []
+    source.on('data', (chunk: Buffer | string) => chunks.push(Buffer.from(chunk)))
+    source.on('end', () => {
+      this.#resolve({ status, headers: checked, body: Buffer.concat(chunks) })
+      this.#finish()
+    })
+    source.on('error', () => {
+      // like a socket torn down mid-body: the client sees what arrived before the error
+      this.#resolve({ status, headers: checked, body: Buffer.concat(chunks) })
+      this.#finish()
+    })
+  }
+
+  onAbort(): void {
+    // an injected request has no client that could go away
+  }
+
+  onDone(listener: () => void): void {
+    this.#done.push(listener)
+  }
+
+  #finish(): void {
+    const done = this.#done
+    this.#done = []
+    for (const listener of done) listener()
+  }
+}
+
+// the same checks node:http applies before writing (no CR/LF injection), then lower-cased names
+function lowerCase(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {}
+  for (const key in headers) {
+    const value = headers[key]
+    validateHeaderName(key)
+    if (Array.isArray(value)) for (const v of value) validateHeaderValue(key, v)
+    else if (value !== undefined) validateHeaderValue(key, String(value))
+    out[key.toLowerCase()] = value
+  }
+  return out
+}

@@ -1,0 +1,25 @@
+export {
+  App,
+  type AppOptions,
+  type ExceptionHandler,
+  type InjectOptions,
+  type InjectResponse,
+  type Logger,
+  type Middleware,
+} from './app.ts'
+export { APIRouter, type RouterOptions } from './collector.ts'
+export { RequestContext } from './context.ts'
+export { Dependency, type DependencyInput, type DependencyMap, type DependencyValues, Depends } from './depends.ts'
+export {
+  HTTPException,
+  RequestValidationError,
+  ResponseValidationError,
+  RouteDefinitionError,
+  type ValidationIssue,
+} from './errors.ts'
+export { type Exchange, NodeExchange } from './exchange.ts'
+export { type FieldPart, type FilePart, type FormData, type FormValue, type Part, UploadFile } from './multipart.ts'
+export { Response, type ResponseInit } from './response.ts'
+export type { Handler, HandlerArgs, RouteConfig } from './route.ts'
+export type { InferInput, InferOutput, StandardSchemaV1 } from './schema.ts'
+export { type ListenOptions, listen, type RunningServer } from './server.ts'

@@ -1,0 +1,49 @@
+// Standard Schema v1 (https://standardschema.dev): zod, valibot, arktype and others implement it, so a
+// route accepts any of them. The interface is copied here, as the spec asks, instead of depended upon.
+import { Future, isThenable } from '@fasterapi/futures'
+import type { ValidationIssue } from './errors.ts'
+
+export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  readonly '~standard': {
+    readonly version: 1
+    readonly vendor: string
+    readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>
+    readonly types?: { readonly input: Input; readonly output: Output } | undefined
+  }
+}
+
+export type StandardResult<Output> =
+  | { readonly value: Output; readonly issues?: undefined }
+  | { readonly issues: ReadonlyArray<StandardIssue> }
+
+export interface StandardIssue {
+  readonly message: string
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined
+  readonly code?: string
+}
+
+export type InferOutput<S> = S extends StandardSchemaV1<any, infer O> ? O : never
+export type InferInput<S> = S extends StandardSchemaV1<infer I, any> ? I : never
+
+export function isStandardSchema(value: unknown): value is StandardSchemaV1 {
+  return typeof value === 'object' && value !== null && '~standard' in value
+}
+
+/** FastAPI's issue shape from a Standard Schema issue; `where` is 'path', 'query', 'body', … */
+export function toValidationIssue(where: string, issue: StandardIssue, input: unknown): ValidationIssue {
+  const loc: (string | number)[] = [where]
+  for (const p of issue.path ?? []) {
+    const key = typeof p === 'object' ? p.key : p
+    loc.push(typeof key === 'number' ? key : String(key))
+  }
+  return { type: issue.code ?? 'value_error', loc, msg: issue.message, input }
+}
+
+// invariant: a synchronous validator yields a ready future, so a sync route stays sync
+export function runSchema<T>(
+  schema: StandardSchemaV1<unknown, T>,
+  value: unknown,
+): Future<StandardResult<T>> | StandardResult<T> {
+  const result = schema['~standard'].validate(value)
+  return isThenable(result) ? Future.from(result) : result
+}

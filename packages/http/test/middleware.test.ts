@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { App, HTTPException, Response } from '../src/index.ts'
+import { type Client, transports } from './helpers/transports.ts'
+
+describe.each(transports)('middleware and lifecycle (%s)', (_name, open) => {
+  let client: Client
+  afterEach(() => client?.close())
+
+  it('runs middleware in order around the handler and lets it edit the response', async () => {
+    const order: string[] = []
+    const app = new App()
+    app.use(async (ctx, next) => {
+      order.push('outer in')
+      await next()
+      order.push('outer out')
+      ctx.response!.headers['x-took'] = 'fast'
+    })
+    app.use(async (_ctx, next) => {
+      order.push('inner in')
+      await next()
+      order.push('inner out')
+    })
+    app.get('/', () => {
+      order.push('handler')
+      return 'hi'
+    })
+    client = await open(app)
+    const r = await client.request({ path: '/' })
+    expect(r.headers['x-took']).toBe('fast')
+    expect(order).toEqual(['outer in', 'inner in', 'handler', 'inner out', 'outer out'])
+  })
+
+  it('lets a middleware answer early without calling next', async () => {
+    let reached = false
+    const app = new App()
+    app.use((ctx, next) => {
+      if (ctx.headers['x-blocked']) return Response.json({ detail: 'blocked' }, { status: 403 })
+      return next()
+    })
+    app.use((_ctx, next) => next())
+    app.get('/', () => {
+      reached = true
+      return 'open'
+    })
+    client = await open(app)
+    expect((await client.request({ path: '/', headers: { 'x-blocked': '1' } })).status).toBe(403)
+    expect(reached).toBe(false)
+    expect((await client.request({ path: '/' })).json()).toBe('open')
+  })
+
+  it('shows errors from the handler to middleware, which may turn them into answers', async () => {
+    const app = new App()
+    app.use(async (ctx, next) => {
+      try {
+        await next()
+      } catch (error) {
+        if (error instanceof HTTPException && error.status === 404) {
+          ctx.response = Response.json({ detail: 'nothing here, try /' }, { status: 404 })
+          return
+        }
+        throw error
+      }
+    })
+    app.get('/', () => 'root')
+    client = await open(app)
+    expect((await client.request({ path: '/missing' })).json()).toEqual({ detail: 'nothing here, try /' })
+  })
+
+  it('runs startup hooks and lifespan setup before the first request and teardown on shutdown', async () => {
+    const events: string[] = []
+    const app = new App()
+    app.onEvent('startup', () => void events.push('startup'))
+    app.onEvent('shutdown', () => void events.push('shutdown'))
+    app.lifespan(async function* () {
+      events.push('lifespan up')
+      yield
+      events.push('lifespan down')
+    })
+    app.get('/', () => events.slice())
+    client = await open(app)
+    expect((await client.request({ path: '/' })).json()).toEqual(['startup', 'lifespan up'])
+    await client.close()
+    expect(events).toEqual(['startup', 'lifespan up', 'lifespan down', 'shutdown'])
+  })
+})

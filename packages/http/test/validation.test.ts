@@ -1,0 +1,184 @@
+import * as v from 'valibot'
+import { afterEach, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { App } from '../src/index.ts'
+import { type Client, transports } from './helpers/transports.ts'
+
+const Item = z.object({ name: z.string().min(1), price: z.number().positive() })
+
+describe.each(transports)('validation (%s)', (_name, open) => {
+  let client: Client
+  afterEach(() => client?.close())
+
+  function shop() {
+    const app = new App({ logger: { error: () => {} } })
+    app.post('/items', { body: Item, status: 201 }, ({ body }) => ({ created: body.name, price: body.price }))
+    app.get(
+      '/search',
+      { query: z.object({ q: z.string(), limit: z.coerce.number().int().max(50).default(10) }) },
+      ({ query }) => query,
+    )
+    app.get('/items/{id:int}', { response: z.object({ id: z.number(), name: z.string() }) }, ({ params }) => ({
+      id: params.id,
+      name: 'pen',
+      secret: 'cost price 0.02',
+    }))
+    app.get('/broken', { response: z.object({ id: z.number() }) }, () => ({ id: 'not a number' }))
+    return app
+  }
+
+  it('hands the validated body to the handler', async () => {
+    client = await open(shop())
+    const r = await client.request({ method: 'POST', path: '/items', body: { name: 'pen', price: 2.5 } })
+    expect(r.status).toBe(201)
+    expect(r.json()).toEqual({ created: 'pen', price: 2.5 })
+  })
+
+  it('answers 422 with FastAPI detail entries naming each bad field', async () => {
+    client = await open(shop())
+    const r = await client.request({ method: 'POST', path: '/items', body: { name: '', price: -1 } })
+    expect(r.status).toBe(422)
+    const detail = r.json().detail as { loc: unknown[]; msg: string; type: string }[]
+    expect(detail.map((d) => d.loc)).toEqual([
+      ['body', 'name'],
+      ['body', 'price'],
+    ])
+    for (const d of detail) {
+      expect(typeof d.msg).toBe('string')
+      expect(typeof d.type).toBe('string')
+    }
+  })
+
+  it('answers 422 when a required body is missing', async () => {
+    client = await open(shop())
+    const r = await client.request({ method: 'POST', path: '/items' })
+    expect(r.status).toBe(422)
+    expect(r.json().detail[0].loc).toEqual(['body'])
+  })
+
+  it('answers malformed JSON with 422 json_invalid and keeps serving', async () => {
+    client = await open(shop())
+    const r = await client.request({
+      method: 'POST',
+      path: '/items',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name": "pen",',
+    })
+    expect(r.status).toBe(422)
+    expect(r.json().detail[0].type).toBe('json_invalid')
+    expect((await client.request({ method: 'POST', path: '/items', body: { name: 'a', price: 1 } })).status).toBe(201)
+  })
+
+  it('refuses a __proto__ payload with 400', async () => {
+    client = await open(shop())
+    const r = await client.request({
+      method: 'POST',
+      path: '/items',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"x","price":1,"__proto__":{"admin":true}}',
+    })
+    expect(r.status).toBe(400)
+    expect(r.json().detail).toMatch(/prototype/)
+    expect(({} as Record<string, unknown>).admin).toBeUndefined()
+  })
+
+  it('refuses an unsupported content type with 415', async () => {
+    client = await open(shop())
+    const r = await client.request({
+      method: 'POST',
+      path: '/items',
+      headers: { 'content-type': 'application/xml' },
+      body: '<item/>',
+    })
+    expect(r.status).toBe(415)
+  })
+
+  it('refuses a body over the limit with 413', async () => {
+    const app = new App({ bodyLimit: 100 })
+    app.post('/upload', { body: z.object({ data: z.string() }) }, () => 'ok')
+    client = await open(app)
+    const r = await client.request({ method: 'POST', path: '/upload', body: { data: 'x'.repeat(500) } })
+    expect(r.status).toBe(413)
+    expect(r.json().detail).toMatch(/100 bytes/)
+  })
+
+  it('validates and coerces the query string, with defaults', async () => {
+    client = await open(shop())
+    expect((await client.request({ path: '/search?q=pens&limit=5' })).json()).toEqual({ q: 'pens', limit: 5 })
+    expect((await client.request({ path: '/search?q=pens' })).json()).toEqual({ q: 'pens', limit: 10 })
+    const bad = await client.request({ path: '/search?limit=500' })
+    expect(bad.status).toBe(422)
+    expect(bad.json().detail.map((d: { loc: unknown[] }) => d.loc)).toEqual([
+      ['query', 'q'],
+      ['query', 'limit'],
+    ])
+  })
+
+  it('filters the handler value through the response schema: extra fields never leave', async () => {
+    client = await open(shop())
+    const r = await client.request({ path: '/items/7' })
+    expect(r.json()).toEqual({ id: 7, name: 'pen' })
+    expect(r.body).not.toContain('cost price')
+  })
+
+  it('answers 500 when the handler value breaks its response schema', async () => {
+    client = await open(shop())
+    const r = await client.request({ path: '/broken' })
+    expect(r.status).toBe(500)
+    expect(r.body).not.toContain('not a number')
+  })
+
+  it('accepts valibot schemas through Standard Schema as well', async () => {
+    const app = new App()
+    app.post('/v', { body: v.object({ n: v.pipe(v.number(), v.minValue(3)) }) }, ({ body }) => body.n * 2)
+    client = await open(app)
+    expect((await client.request({ method: 'POST', path: '/v', body: { n: 4 } })).json()).toBe(8)
+    const bad = await client.request({ method: 'POST', path: '/v', body: { n: 1 } })
+    expect(bad.status).toBe(422)
+    expect(bad.json().detail[0].loc).toEqual(['body', 'n'])
+  })
+
+  it('validates headers and cookies', async () => {
+    const app = new App()
+    app.get(
+      '/me',
+      { headers: z.object({ 'x-token': z.string().min(3) }), cookies: z.object({ session: z.string() }) },
+      ({ headers, cookies }) => ({ token: headers['x-token'], session: cookies.session }),
+    )
+    client = await open(app)
+    const ok = await client.request({ path: '/me', headers: { 'x-token': 'abcd', cookie: 'session=s1; other=2' } })
+    expect(ok.json()).toEqual({ token: 'abcd', session: 's1' })
+    const bad = await client.request({ path: '/me', headers: { 'x-token': 'a' } })
+    expect(bad.json().detail.map((d: { loc: unknown[] }) => d.loc[0])).toEqual(['header', 'cookie'])
+  })
+
+  it('parses urlencoded forms and text bodies when the route accepts them', async () => {
+    const app = new App()
+    app.post('/form', { bodyTypes: ['form'] }, ({ body }) => body)
+    app.post('/note', { bodyTypes: ['text'] }, ({ body }) => ({ length: (body as string).length }))
+    client = await open(app)
+    const form = await client.request({
+      method: 'POST',
+      path: '/form',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=1&b=x+y&a=2',
+    })
+    expect(form.json()).toEqual({ a: ['1', '2'], b: 'x y' })
+    const note = await client.request({
+      method: 'POST',
+      path: '/note',
+      headers: { 'content-type': 'text/plain' },
+      body: 'héllo',
+    })
+    expect(note.json()).toEqual({ length: 5 })
+  })
+
+  it('answers 400 for a malformed percent-escape in the path or query', async () => {
+    const app = new App()
+    app.get('/files/{name}', ({ params }) => params.name)
+    app.get('/q', ({ query }) => query)
+    client = await open(app)
+    expect((await client.request({ path: '/files/%E0%A4%A' })).status).toBe(400)
+    expect((await client.request({ path: '/q?x=%ZZ' })).status).toBe(400)
+  })
+})
