@@ -66,7 +66,8 @@ export function createPool(options: CreatePoolOptions | string = {}): Sql {
   const sql = bindSql(pool) as Sql
   sql.begin = async (fn) => {
     const connection = await pool.reserve()
-    const tx = bindSql(new ConnectionRunner(connection, pool.hooks))
+    const runner = new ConnectionRunner(connection, pool.hooks)
+    const tx = bindSql(runner)
     try {
       // BEGIN is not awaited: it pipelines with the first statements of `fn`, whose failure it would cause
       tx.unsafe('begin')
@@ -79,6 +80,7 @@ export function createPool(options: CreatePoolOptions | string = {}): Sql {
       if (!connection.closed) await tx.unsafe('rollback').catch(() => undefined)
       throw error
     } finally {
+      runner.released = true
       pool.release(connection)
     }
   }
@@ -110,13 +112,11 @@ class ConnectionRunner implements Runner {
 
   dispatch(ex: Execution): void {
     if (this.released) {
-      ex.fail(new PgDriverError('PG_RELEASED', 'this connection was released; queries must run before release()'))
-      ex.finish()
+      ex.failNow(new PgDriverError('PG_RELEASED', 'this connection was released; queries must run before release()'))
       return
     }
     if (ex.signal?.aborted) {
-      ex.fail(new QueryAbortedError(ex.signal.reason))
-      ex.finish()
+      ex.failNow(new QueryAbortedError(ex.signal.reason))
       return
     }
     this.connection.execute(ex)

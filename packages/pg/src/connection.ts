@@ -4,7 +4,7 @@
 import type { Socket } from 'node:net'
 import { serialize } from 'pg-protocol'
 import { CONNECTION_CLOSED, ConnectionError } from './errors.ts'
-import type { Execution } from './internal/execution.ts'
+import { Execution } from './internal/execution.ts'
 import { openSocket } from './internal/open-socket.ts'
 import { handleMessage } from './internal/receive.ts'
 import { writeExecution } from './internal/send.ts'
@@ -98,8 +98,7 @@ export class Connection {
   /** Writes `ex` into the pipeline; it settles when its ReadyForQuery arrives. */
   execute(ex: Execution): void {
     if (this.closed) {
-      ex.fail(this.#closedError())
-      ex.finish()
+      ex.failNow(this.#closedError())
       return
     }
     const mark = this.writer.length
@@ -107,8 +106,7 @@ export class Connection {
       writeExecution(this.writer, ex, this.statements, this.registry.options.serializers)
     } catch (error) {
       this.writer.length = mark
-      ex.fail(error)
-      ex.finish()
+      ex.failNow(error)
       return
     }
     ex.sent = true
@@ -195,6 +193,16 @@ export class Connection {
     }
     this.statements.clear()
     this.onClose?.(this, this.closeReason)
+  }
+
+  /** Health check: an empty query answers EmptyQueryResponse at once, or fails if the session is gone. */
+  ping(): Promise<boolean> {
+    const ex = new Execution('', [], undefined, 0, undefined, undefined, undefined)
+    this.execute(ex)
+    return ex.promise.then(
+      () => true,
+      () => false,
+    )
   }
 
   /** Sends Terminate ('X') after the pipeline drains, then closes. */

@@ -4,10 +4,11 @@
 // connection for themselves. Closed connections (server restart, network) are dropped and replaced.
 import { defaultReactor, type WheelTimer } from '@fasterapi/futures'
 import { Connection } from './connection.ts'
-import { AcquireTimeoutError, PoolEndedError, PoolQueueFullError, QueryAbortedError } from './errors.ts'
+import { PoolEndedError } from './errors.ts'
 import type { QueryHooks } from './hooks.ts'
 import { watchAbort } from './internal/cancel.ts'
-import { Execution } from './internal/execution.ts'
+import type { Execution } from './internal/execution.ts'
+import { settle, type Waiter, WaitQueue, waiter } from './internal/wait-queue.ts'
 import type { ResolvedConnectionOptions } from './options.ts'
 import type { Runner } from './query.ts'
 import type { TypeRegistry } from './types/registry.ts'
@@ -44,32 +45,21 @@ export interface PoolStats {
   inFlight: number
 }
 
-interface Waiter {
-  /** A query waiting for pipeline room, or undefined for a reservation. */
-  ex: Execution | undefined
-  grant: ((connection: Connection) => void) | undefined
-  fail: (error: Error) => void
-  timer: WheelTimer | undefined
-  done: boolean
-}
-
 export class Pool implements Runner {
   readonly hooks: QueryHooks | undefined
   readonly #options: ResolvedConnectionOptions
   readonly #registry: TypeRegistry
   readonly #min: number
   readonly #max: number
-  readonly #acquireTimeout: number
   readonly #idleTimeout: number
   readonly #maxLifetime: number
-  readonly #maxWaiting: number
   readonly #maxPipeline: number
   readonly #healthCheckAfter: number
   /** Open connections that take queries (not reserved). */
   readonly #shared: Connection[] = []
   readonly #reserved = new Set<Connection>()
   readonly #idleTimers = new Map<Connection, WheelTimer>()
-  #waiters: Waiter[] = []
+  readonly #waiters: WaitQueue
   #connecting = 0
   #ended = false
 
@@ -79,12 +69,11 @@ export class Pool implements Runner {
     this.hooks = hooks
     this.#min = pool.min ?? 0
     this.#max = Math.max(1, pool.max ?? 10)
-    this.#acquireTimeout = pool.acquireTimeout ?? 10_000
     this.#idleTimeout = pool.idleTimeout ?? 30_000
     this.#maxLifetime = pool.maxLifetime ?? 1_800_000
-    this.#maxWaiting = pool.maxWaiting ?? 10_000
     this.#maxPipeline = pool.maxPipeline ?? 256
     this.#healthCheckAfter = pool.healthCheckAfter ?? 30_000
+    this.#waiters = new WaitQueue(pool.maxWaiting ?? 10_000, pool.acquireTimeout ?? 10_000)
     this.#fillToMin()
   }
 
@@ -94,7 +83,7 @@ export class Pool implements Runner {
 
   dispatch(ex: Execution): void {
     if (this.#ended) {
-      failNow(ex, new PoolEndedError())
+      ex.failNow(new PoolEndedError())
       return
     }
     const connection = this.#leastLoaded()
@@ -107,7 +96,7 @@ export class Pool implements Runner {
       this.#send(connection, ex)
       return
     }
-    this.#wait({ ex, grant: undefined, fail: (error) => failNow(ex, error), timer: undefined, done: false })
+    this.#waiters.add(waiter(ex, undefined, (error) => ex.failNow(error)))
   }
 
   #send(connection: Connection, ex: Execution): void {
@@ -133,35 +122,34 @@ export class Pool implements Runner {
   reserve(): Promise<Connection> {
     if (this.#ended) return Promise.reject(new PoolEndedError())
     return new Promise<Connection>((resolve, reject) => {
-      const waiter: Waiter = { ex: undefined, grant: resolve, fail: reject, timer: undefined, done: false }
+      const w = waiter(undefined, resolve, reject)
       const idle = this.#shared.find((c) => c.inFlight === 0)
-      if (idle !== undefined) return this.#grantReservation(idle, waiter)
+      if (idle !== undefined) return this.#grantReservation(idle, w)
       if (this.#total < this.#max) this.#open()
-      this.#wait(waiter)
+      this.#waiters.add(w)
     })
   }
 
-  #grantReservation(connection: Connection, waiter: Waiter): void {
-    waiter.done = true
-    waiter.timer?.cancel()
+  #grantReservation(connection: Connection, w: Waiter): void {
+    settle(w)
     this.#shared.splice(this.#shared.indexOf(connection), 1)
     this.#reserved.add(connection)
     this.#idleTimers.get(connection)?.cancel()
     if (this.#healthCheckAfter >= 0 && Date.now() - connection.idleSince >= this.#healthCheckAfter) {
-      healthCheck(connection).then(
+      connection.ping().then(
         (healthy) => {
-          if (healthy) return waiter.grant!(connection)
+          if (healthy) return w.grant!(connection)
           this.#reserved.delete(connection)
           connection.destroy(undefined)
-          waiter.done = false
-          this.#wait(waiter)
+          w.done = false
+          this.#waiters.add(w)
           this.#open()
         },
         () => undefined,
       )
       return
     }
-    waiter.grant!(connection)
+    w.grant!(connection)
   }
 
   /** Returns a reserved connection; one left inside a transaction block is closed instead. */
@@ -180,58 +168,29 @@ export class Pool implements Runner {
     this.#onIdle(connection)
   }
 
-  #wait(waiter: Waiter): void {
-    if (this.#waiters.length >= this.#maxWaiting) {
-      waiter.fail(new PoolQueueFullError(this.#maxWaiting))
-      return
-    }
-    if (this.#acquireTimeout > 0) {
-      waiter.timer = defaultReactor().timers.schedule(this.#acquireTimeout, () => {
-        if (waiter.done) return
-        waiter.done = true
-        waiter.fail(new AcquireTimeoutError(this.#acquireTimeout))
-      })
-    }
-    const signal = waiter.ex?.signal
-    if (signal !== undefined) {
-      signal.addEventListener('abort', () => {
-        if (waiter.done) return
-        waiter.done = true
-        waiter.timer?.cancel()
-        waiter.fail(new QueryAbortedError(signal.reason))
-      })
-    }
-    this.#waiters.push(waiter)
-  }
-
   /** Hands waiting queries and reservations to connections that have room. */
   #drain(): void {
     if (this.#waiters.length === 0) return
-    const waiters = this.#waiters
     // while more connections are on their way, the first to open takes only its share of the burst
     let limit = this.#maxPipeline
     if (this.#connecting > 0) {
-      let work = waiters.length
+      let work = this.#waiters.length
       for (const c of this.#shared) work += c.inFlight
       limit = Math.min(limit, Math.ceil(work / (this.#shared.length + this.#connecting)))
     }
-    let i = 0
-    for (; i < waiters.length; i++) {
-      const waiter = waiters[i]!
-      if (waiter.done) continue
-      if (waiter.ex === undefined) {
+    this.#waiters.drain((w) => {
+      if (w.ex === undefined) {
         const idle = this.#shared.find((c) => c.inFlight === 0)
-        if (idle === undefined) break
-        this.#grantReservation(idle, waiter)
-        continue
+        if (idle === undefined) return false
+        this.#grantReservation(idle, w)
+        return true
       }
       const connection = this.#leastLoaded()
-      if (connection === undefined || connection.inFlight >= limit) break
-      waiter.done = true
-      waiter.timer?.cancel()
-      this.#send(connection, waiter.ex)
-    }
-    this.#waiters = i === waiters.length ? [] : waiters.slice(i)
+      if (connection === undefined || connection.inFlight >= limit) return false
+      settle(w)
+      this.#send(connection, w.ex)
+      return true
+    })
   }
 
   #open(): void {
@@ -252,16 +211,7 @@ export class Pool implements Runner {
       (error: Error) => {
         this.#connecting--
         // nothing else can serve the waiters: tell them now rather than at their timeout
-        if (this.#total === 0) {
-          const waiters = this.#waiters
-          this.#waiters = []
-          for (const waiter of waiters) {
-            if (waiter.done) continue
-            waiter.done = true
-            waiter.timer?.cancel()
-            waiter.fail(error)
-          }
-        }
+        if (this.#total === 0) this.#waiters.failAll(error)
       },
     )
   }
@@ -325,7 +275,7 @@ export class Pool implements Runner {
       busy: this.#shared.length - idle,
       reserved: this.#reserved.size,
       connecting: this.#connecting,
-      waiting: this.#waiters.filter((w) => !w.done).length,
+      waiting: this.#waiters.pending,
       inFlight,
     }
   }
@@ -333,31 +283,10 @@ export class Pool implements Runner {
   /** Refuses new work, fails the waiters, lets in-flight queries finish and closes every connection. */
   async end(): Promise<void> {
     this.#ended = true
-    for (const waiter of this.#waiters) {
-      if (waiter.done) continue
-      waiter.done = true
-      waiter.timer?.cancel()
-      waiter.fail(new PoolEndedError())
-    }
-    this.#waiters = []
+    this.#waiters.failAll(new PoolEndedError())
     for (const timer of this.#idleTimers.values()) timer.cancel()
     const all = [...this.#shared, ...this.#reserved]
     this.#shared.length = 0
     await Promise.all(all.map((c) => c.end().catch(() => undefined)))
   }
-}
-
-function failNow(ex: Execution, error: Error): void {
-  ex.fail(error)
-  ex.finish()
-}
-
-/** An empty query: answers EmptyQueryResponse at once, or fails if the session is gone. */
-async function healthCheck(connection: Connection): Promise<boolean> {
-  const ex = new Execution('', [], undefined, 0, undefined, undefined, undefined)
-  connection.execute(ex)
-  return ex.promise.then(
-    () => true,
-    () => false,
-  )
 }

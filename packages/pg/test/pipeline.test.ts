@@ -102,3 +102,31 @@ describe('prepared statements', () => {
     })
   })
 })
+
+describe('stale prepared statements', () => {
+  it('prepares again and answers with the new columns after DDL changes a cached statement', async () => {
+    await withSql({}, async (sql) => {
+      await sql`create temp table reshaped (a int)`
+      await sql`insert into reshaped values (1)`
+      expect([...(await sql`select * from reshaped`)]).toEqual([{ a: 1 }])
+      await sql`alter table reshaped add column b text default 'new'`
+      expect([...(await sql`select * from reshaped`)]).toEqual([{ a: 1, b: 'new' }])
+      expect([...(await sql`select * from reshaped`)]).toEqual([{ a: 1, b: 'new' }])
+    })
+  })
+
+  it('reports the stale statement inside a transaction, where a silent retry could change its meaning', async () => {
+    await withSql({}, async (sql) => {
+      await sql`create temp table reshaped_tx (a int)`
+      await sql`select * from reshaped_tx`
+      const error = await sql
+        .begin(async (tx) => {
+          await tx`alter table reshaped_tx add column b int`
+          await tx`select * from reshaped_tx`
+        })
+        .catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: '0A000' })
+      expect([...(await sql`select * from reshaped_tx`)]).toEqual([])
+    })
+  })
+})

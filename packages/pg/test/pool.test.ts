@@ -145,6 +145,16 @@ describe('transactions', () => {
     })
   })
 
+  it('refuses queries issued on a transaction after it ended', async () => {
+    await withPool({ max: 1 }, async (sql) => {
+      let leaked: Sql | undefined
+      await sql.begin((tx) => {
+        leaked = tx as Sql
+      })
+      await expect(leaked!`select 1`).rejects.toMatchObject({ code: 'PG_RELEASED' })
+    })
+  })
+
   it('runs its statements on one reserved connection, inside one transaction', async () => {
     await withPool({ max: 3 }, async (sql) => {
       const rows = await sql.begin(async (tx) =>

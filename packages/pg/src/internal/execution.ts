@@ -44,6 +44,8 @@ export class Execution {
   aborted: unknown = undefined
   /** Send a CancelRequest when this execution reaches the head of the pipeline. */
   cancelWhenCurrent = false
+  /** Its cached statement went stale (0A000 after DDL); it runs once more, freshly prepared. */
+  retryStale = false
 
   constructor(
     text: string,
@@ -76,9 +78,28 @@ export class Execution {
     return this.parameterTypes === undefined ? this.text : `${this.text}\0${this.parameterTypes.join(',')}`
   }
 
+  /** Clears what the connection filled in, to send it again. */
+  reset(): void {
+    this.statement = undefined
+    this.parses = false
+    this.binary = false
+    this.columns = undefined
+    this.decoders = undefined
+    this.makeRow = undefined
+    this.result = new Result()
+    this.error = undefined
+    this.retryStale = false
+  }
+
   /** Records the first error; later ones in the same Sync segment are consequences of it. */
   fail(error: unknown): void {
     if (this.error === undefined) this.error = error
+  }
+
+  /** Fails it before it reached a connection. */
+  failNow(error: unknown): void {
+    this.fail(error)
+    this.finish()
   }
 
   /** Settles the promise: with the result, or with the error re-pointed at the caller's stack. */

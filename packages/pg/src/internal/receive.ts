@@ -139,7 +139,11 @@ function ReadyForQuery(c: Connection, status: number): void {
   }
   const ex = c.shift()
   if (ex === undefined) return
-  ex.finish()
+  if (ex.retryStale && status === 0x49 /* I */) {
+    // outside a transaction block nothing else depended on the failed attempt: prepare and run it again
+    ex.reset()
+    c.execute(ex)
+  } else ex.finish()
   const next = c.current
   if (next?.cancelWhenCurrent) startCancelling(c, next)
   if (c.inFlight === 0) {
@@ -191,7 +195,11 @@ function ErrorResponse(c: Connection, message: any): void {
   }
   const statement = ex.statement
   if (statement !== undefined) {
-    if (ex.parses) {
+    if (error.code === '0A000' && !ex.parses && error.routine === 'RevalidateCachedQuery') {
+      // "cached plan must not change result type": DDL changed the columns behind a prepared statement
+      c.statements.drop(ex.cacheKey, statement)
+      ex.retryStale = ex.error === undefined
+    } else if (ex.parses) {
       // the Parse failed: forget the statement; executions already bound to it get this error too
       statement.error = error
       c.statements.drop(ex.cacheKey, statement)
