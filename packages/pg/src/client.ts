@@ -48,6 +48,8 @@ export interface Sql extends TransactionSql {
 }
 
 export interface ReservedSql extends TransactionSql {
+  /** Server parameters reported by this session (server_version, TimeZone, application_name...), kept current. */
+  parameters: ReadonlyMap<string, string>
   release(): void
 }
 
@@ -88,6 +90,7 @@ export function createPool(options: CreatePoolOptions | string = {}): Sql {
     const connection = await pool.reserve()
     const runner = new ConnectionRunner(connection, pool.hooks)
     const reserved = bindSql(runner) as ReservedSql
+    reserved.parameters = connection.parameters
     reserved.release = () => {
       runner.released = true
       pool.release(connection)

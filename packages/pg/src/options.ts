@@ -1,7 +1,7 @@
 // Connection settings from, in order of precedence: explicit options, the connection string, the PG*
 // environment variables libpq reads (https://www.postgresql.org/docs/current/libpq-envars.html), defaults.
 import type { ConnectionOptions as TlsOptions } from 'node:tls'
-import { OptionError } from './errors.ts'
+import { OptionError, type PostgresError } from './errors.ts'
 import type { QueryHooks } from './hooks.ts'
 import type { TypeOptions } from './types/registry.ts'
 
@@ -36,6 +36,8 @@ export interface ConnectionOptions {
   types?: TypeOptions
   /** Called before and after each query. */
   hooks?: QueryHooks
+  /** Receives the server's notices (RAISE NOTICE, warnings), with the same fields as a PostgresError. */
+  onNotice?: (notice: PostgresError) => void
 }
 
 export interface ResolvedConnectionOptions {
@@ -50,6 +52,7 @@ export interface ResolvedConnectionOptions {
   connectTimeout: number
   serverParameters: Record<string, string>
   maxPreparedStatements: number
+  onNotice: ((notice: PostgresError) => void) | undefined
 }
 
 const SSL_MODES = new Set<string>(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'])
@@ -79,6 +82,7 @@ export function resolveConnectionOptions(
     connectTimeout: options.connectTimeout ?? url.connectTimeout ?? envTimeout ?? 10_000,
     serverParameters: { ...url.serverParameters, ...options.serverParameters },
     maxPreparedStatements: options.maxPreparedStatements ?? 100,
+    onNotice: options.onNotice,
   }
 }
 

@@ -136,3 +136,34 @@ describe('errors', () => {
     expect(rows[0]).toEqual({ ok: 1 })
   })
 })
+
+describe('session', () => {
+  it('reports application_name and tracks server parameters as they change', async () => {
+    const named = createPool({ url: inject('databaseUrl'), max: 1, applicationName: 'pg-tests' })
+    try {
+      const reserved = await named.reserve()
+      expect(reserved.parameters.get('application_name')).toBe('pg-tests')
+      expect(reserved.parameters.get('server_version')).toMatch(/^\d+/)
+      await reserved`set application_name = 'renamed'`
+      expect(reserved.parameters.get('application_name')).toBe('renamed')
+      reserved.release()
+    } finally {
+      await named.end()
+    }
+  })
+
+  it('hands server notices to onNotice', async () => {
+    const notices: string[] = []
+    const noisy = createPool({
+      url: inject('databaseUrl'),
+      max: 1,
+      onNotice: (n) => notices.push(`${n.severity}: ${n.message}`),
+    })
+    try {
+      await noisy`do $$ begin raise notice 'hello %', 42; end $$`
+      expect(notices).toEqual(['NOTICE: hello 42'])
+    } finally {
+      await noisy.end()
+    }
+  })
+})

@@ -57,8 +57,14 @@ export function handleMessage(c: Connection, code: number, buf: Buffer, start: n
     case 0x45 /* E */:
       ErrorResponse(c, parse(buf, start, end))
       return
-    case 0x4e /* N */: // NoticeResponse: not surfaced
+    case 0x4e /* N */: {
+      const notice = c.options.onNotice
+      if (notice !== undefined) {
+        const message = parse(buf, start, end)
+        notice(new PostgresError(message.message ?? '', message))
+      }
       return
+    }
     case 0x53 /* S */: {
       const message = parse(buf, start, end)
       c.parameters.set(message.parameterName, message.parameterValue)
