@@ -2,6 +2,7 @@
 // header and cookie params and bodies from their schemas (through Standard JSON Schema, which zod and
 // others implement), a 422 response wherever input is validated.
 import type { RouteConfig, Schema } from './route.ts'
+import { type JsonSchema, jsonSchemaOf } from './schema.ts'
 
 export interface OpenAPIInfo {
   title?: string
@@ -14,8 +15,6 @@ export interface DocumentedRoute {
   pattern: string
   config: RouteConfig
 }
-
-type JsonSchema = Record<string, unknown>
 
 const PARAM_TYPES: Record<string, JsonSchema> = {
   int: { type: 'integer' },
@@ -41,19 +40,6 @@ const VALIDATION_ERROR: JsonSchema = {
       },
     },
   },
-}
-
-/** JSON Schema of a Standard Schema, when its library can say; `{}` (anything) otherwise. */
-export function jsonSchemaOf(schema: Schema, io: 'input' | 'output'): JsonSchema {
-  const converter = (schema['~standard'] as { jsonSchema?: Record<typeof io, (o: { target: string }) => JsonSchema> })
-    .jsonSchema
-  if (converter === undefined) return {}
-  try {
-    const { $schema: _, ...rest } = converter[io]({ target: 'draft-2020-12' })
-    return rest
-  } catch {
-    return {}
-  }
 }
 
 // '/users/{id:int}/files/{rest:path}' → '/users/{id}/files/{rest}', with each param's type

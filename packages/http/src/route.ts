@@ -27,11 +27,13 @@ import { Response } from './response.ts'
 import {
   type InferOutput,
   isStandardSchema,
+  jsonSchemaOf,
   runSchema,
   type StandardResult,
   type StandardSchemaV1,
   toValidationIssue,
 } from './schema.ts'
+import { compileSerializer } from './serializer.ts'
 
 export type Schema = StandardSchemaV1<any, any>
 
@@ -151,6 +153,7 @@ export function compileRoute(def: RouteDefinition, env: RouteEnv): CompiledRoute
   const checks = (['params', 'query', 'headers', 'cookies', 'body'] as const).filter((k) => config[k] !== undefined)
   const where = { params: 'path', query: 'query', headers: 'header', cookies: 'cookie', body: 'body' } as const
   const responseSchema = config.response
+  const serialize = responseSchema === undefined ? undefined : compileSerializer(jsonSchemaOf(responseSchema, 'output'))
 
   const validate = (args: Args): void | Future<void> => {
     if (checks.length === 0) return
@@ -183,7 +186,9 @@ export function compileRoute(def: RouteDefinition, env: RouteEnv): CompiledRoute
     if (isThenable(value)) return Future.from(value).then(toResponse)
     if (responseSchema === undefined) return jsonResponse(value, status)
     const checked = runSchema(responseSchema, value)
-    return checked instanceof Future ? checked.then((r) => filtered(r, status)) : filtered(checked, status)
+    return checked instanceof Future
+      ? checked.then((r) => filtered(r, status, serialize))
+      : filtered(checked, status, serialize)
   }
 
   const run = (ctx: RequestContext): Response | Future<Response> => {
@@ -239,16 +244,17 @@ export function compileRoute(def: RouteDefinition, env: RouteEnv): CompiledRoute
   return Object.assign(run, { definition: def })
 }
 
-function jsonResponse(value: unknown, status: number): Response {
+function jsonResponse(value: unknown, status: number, serialize?: (value: unknown) => string): Response {
   if (NO_BODY_STATUS.has(status)) return new Response(null, { status })
-  return Response.json(value === undefined ? null : value, { status })
+  if (serialize === undefined) return Response.json(value === undefined ? null : value, { status })
+  return new Response(serialize(value), { status, headers: { 'content-type': 'application/json' } })
 }
 
-function filtered(result: StandardResult<unknown>, status: number): Response {
+function filtered(result: StandardResult<unknown>, status: number, serialize?: (value: unknown) => string): Response {
   if (result.issues !== undefined) {
     throw new ResponseValidationError(result.issues.map((i) => toValidationIssue('response', i, undefined)))
   }
-  return jsonResponse(result.value, status)
+  return jsonResponse(result.value, status, serialize)
 }
 
 function withTimeout(out: Future<Response>, ctx: RequestContext, ms: number, env: RouteEnv): Future<Response> {

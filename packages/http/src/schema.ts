@@ -47,3 +47,18 @@ export function runSchema<T>(
   const result = schema['~standard'].validate(value)
   return isThenable(result) ? Future.from(result) : result
 }
+
+export type JsonSchema = Record<string, unknown>
+
+/** JSON Schema of a Standard Schema, when its library can say; `{}` (anything) otherwise. */
+export function jsonSchemaOf(schema: StandardSchemaV1, io: 'input' | 'output'): JsonSchema {
+  const converter = (schema['~standard'] as { jsonSchema?: Record<typeof io, (o: { target: string }) => JsonSchema> })
+    .jsonSchema
+  if (converter === undefined) return {}
+  try {
+    const { $schema: _, ...rest } = converter[io]({ target: 'draft-2020-12' })
+    return rest
+  } catch {
+    return {}
+  }
+}

@@ -1,3 +1,4 @@
+import { Future } from '@fasterapi/futures'
 import { afterEach, describe, expect, it } from 'vitest'
 import { App, HTTPException, Response } from '../src/index.ts'
 import { type Client, transports } from './helpers/transports.ts'
@@ -116,6 +117,21 @@ describe.each(transports)('routing and responses (%s)', (_name, open) => {
     const file = await client.request({ path: '/file' })
     expect(file.json().name).toBe('@fasterapi/http')
     expect(file.headers['content-type']).toBe('application/json')
+  })
+
+  it('accepts a Future from a handler, ready or settled later', async () => {
+    const app = new App()
+    app.get('/ready', () => Future.ready({ now: true }))
+    app.get('/later', () => {
+      const { future, resolve } = Future.withResolvers<{ later: boolean }>()
+      setTimeout(() => resolve({ later: true }), 1)
+      return future
+    })
+    app.get('/failed', () => Future.failed(new HTTPException(409, 'taken')))
+    client = await open(app)
+    expect((await client.request({ path: '/ready' })).json()).toEqual({ now: true })
+    expect((await client.request({ path: '/later' })).json()).toEqual({ later: true })
+    expect((await client.request({ path: '/failed' })).status).toBe(409)
   })
 
   it('answers HTTPException with its status, detail and headers', async () => {

@@ -53,6 +53,13 @@ describe('the node:http server', () => {
     expect((await request(`${server.url}/ping`)).statusCode).toBe(200)
   })
 
+  it('answers a client that never finishes its headers with 408 (slowloris)', async () => {
+    server = await listen(app(), { port: 0, headersTimeout: 300, requestTimeout: 600 })
+    const reply = await rawExchange(server.port, 'GET /ping HTTP/1.1\r\nHost: x\r\nX-Slow: ')
+    expect(reply).toMatch(/^HTTP\/1\.1 408 /)
+    expect((await request(`${server.url}/ping`)).statusCode).toBe(200)
+  })
+
   it('serves pipelined keep-alive requests in order on one connection', async () => {
     server = await listen(app(), { port: 0 })
     const socket = connect(server.port, '127.0.0.1')
