@@ -3,7 +3,7 @@
 import { once } from 'node:events'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Channel, createSession } from '@fasterapi/sse'
+import { Channel, createSession, EVENT_STREAM_HEADERS } from '@fasterapi/sse'
 import { createSession as createBetterSseSession, createChannel } from 'better-sse'
 import { PAYLOAD } from './input.ts'
 
@@ -70,7 +70,9 @@ const betterSse: BroadcastAdapter = {
   },
 }
 
-// the floor: a Set of responses and one string written to each (no keep-alive, no queue, no history)
+// the floor: a Set of responses and one string written to each (no keep-alive, no queue, no history),
+// with the same response headers as ours, since a proxy-safe event stream needs them (each header line
+// is ~128 bytes of heap per client: node keeps the head as a string built by concatenation)
 const handWritten: BroadcastAdapter = {
   name: 'hand-written',
   sameLayout: true,
@@ -78,7 +80,7 @@ const handWritten: BroadcastAdapter = {
     const clients = new Set<http.ServerResponse>()
     return serve(
       (_req, res) => {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
+        res.writeHead(200, EVENT_STREAM_HEADERS)
         res.write(':\n\n')
         clients.add(res)
         res.on('close', () => clients.delete(res))

@@ -35,14 +35,10 @@ export interface BehindNotice {
   readonly resumedAt: string | null
 }
 
-interface Subscription {
-  readonly session: SseSession
-  readonly filter: ((event: EncodedEvent) => boolean) | undefined
-}
-
 export class Channel {
   readonly name: string
-  readonly #subscriptions = new Set<Subscription>()
+  // session → its filter (undefined: everything); one entry and no closure per subscriber
+  readonly #subscriptions = new Map<SseSession, ((event: EncodedEvent) => boolean) | undefined>()
   readonly #history: HistoryRing
   readonly #bus: ChannelBus | undefined
   readonly #unsubscribeBus: (() => void) | undefined
@@ -68,17 +64,29 @@ export class Channel {
 
   /**
    * Adds a session: first replays what it missed since `lastEventId` (or sends the too-far-behind
-   * event), then delivers every new event until the session closes or `unsubscribe()` is called.
+   * event), then delivers every new event until the session closes or is unsubscribed. Subscribing
+   * a subscribed session again replaces its filter and replays nothing.
    */
-  subscribe(session: SseSession, options: SubscribeOptions = {}): () => void {
-    const subscription: Subscription = { session, filter: options.filter }
-    const unsubscribe = () => void this.#subscriptions.delete(subscription)
-    if (session.isClosed) return unsubscribe
+  subscribe(session: SseSession, options: SubscribeOptions = {}): void {
+    if (session.isClosed) return
+    const { filter } = options
+    if (this.#subscriptions.has(session)) {
+      this.#subscriptions.set(session, filter)
+      return
+    }
     const lastEventId = options.lastEventId ?? session.lastEventId
-    if (lastEventId !== '') this.#replay(subscription, lastEventId)
-    this.#subscriptions.add(subscription)
-    session.closed.then(unsubscribe)
-    return unsubscribe
+    if (lastEventId !== '') this.#replay(session, filter, lastEventId)
+    this.#subscriptions.set(session, filter)
+    session._onClose(this.#drop)
+  }
+
+  /** Stops delivering to `session` (it stays open). */
+  unsubscribe(session: SseSession): void {
+    this.#subscriptions.delete(session)
+  }
+
+  readonly #drop = (session: SseSession): void => {
+    this.#subscriptions.delete(session)
   }
 
   /**
@@ -105,8 +113,7 @@ export class Channel {
     this.#subscriptions.clear()
   }
 
-  #replay(subscription: Subscription, lastEventId: string): void {
-    const { session, filter } = subscription
+  #replay(session: SseSession, filter: ((event: EncodedEvent) => boolean) | undefined, lastEventId: string): void {
     const missed = this.#history.after(lastEventId)
     if (missed === undefined) {
       const resumedAt = this.#history.latestId ?? null
@@ -127,7 +134,7 @@ export class Channel {
 
   #deliverEncoded(event: EncodedEvent): void {
     this.#history.push(event)
-    for (const { session, filter } of this.#subscriptions) {
+    for (const [session, filter] of this.#subscriptions) {
       if (filter === undefined || filter(event)) session.sendEncoded(event)
     }
   }

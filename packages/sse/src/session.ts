@@ -3,13 +3,15 @@
 // decides what happens when the client falls further behind. Keep-alive comments ride the shared
 // timer wheel: one Node interval for every session of the process.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http'
-import { defaultReactor, Future, type FutureWithResolvers, type TimerWheel, type WheelTimer } from '@fasterapi/futures'
+import { defaultReactor, Future, type FutureWithResolvers, type TimerWheel } from '@fasterapi/futures'
 import { type EncodedEvent, encodeComment, encodeEvent, encodeRetry, type SseEvent } from './encoder.ts'
 import { InvalidArgumentError, QueueFullError, SessionClosedError, type SseError } from './errors.ts'
+import { type KeepAliveGroup, keepAliveGroup } from './internal/keep-alive.ts'
 import { chunkSize, Outbox } from './internal/outbox.ts'
 import {
   asResponseStream,
   type EventStreamResponse,
+  isHttp2Stream,
   isResponseGone,
   openResponse,
   type ResponseStream,
@@ -45,6 +47,8 @@ export interface RequestLike {
   readonly headers: IncomingHttpHeaders
 }
 
+type CloseHook = (session: SseSession) => void
+
 const KEEP_ALIVE = ':\n\n'
 const FIRST_BYTES = ':\n\n'
 const WRITTEN = Future.ready(true)
@@ -53,22 +57,24 @@ const NOT_WRITTEN = Future.ready(false)
 export class SseSession {
   /** The `Last-Event-ID` the client sent when it (re)connected, or ''. */
   readonly lastEventId: string
-  /** Resolves with the reason once the stream is over, whoever ended it. Never rejects. */
-  readonly closed: Future<SseError>
   /** Events dropped under the 'drop-oldest' policy. */
   dropped = 0
 
   readonly #res: ResponseStream
   readonly #policy: QueuePolicy
   readonly #max: number
-  readonly #outbox = new Outbox()
-  readonly #abort = new AbortController()
-  readonly #resolveClosed: (reason: SseError) => void
-  readonly #timer: WheelTimer | undefined
+  // Created on first use: most sessions are idle, and per-client heap is what 10,000 clients cost
+  // (an AbortSignal is an EventTarget with its own Map; a queue is two arrays).
+  #outbox: Outbox | undefined = undefined
+  #abort: AbortController | undefined = undefined
+  #closed: FutureWithResolvers<SseError> | undefined = undefined
+  #closeHooks: CloseHook | CloseHook[] | undefined = undefined
+  readonly #keepAlive: KeepAliveGroup | undefined
   #blocked = false // the last write() returned false: wait for 'drain'
   #wroteSinceTick = false
   #room: FutureWithResolvers<boolean> | undefined = undefined
   #reason: SseError | undefined = undefined
+  #onDrain: (() => void) | undefined = undefined
 
   constructor(req: RequestLike, res: EventStreamResponse, options: SessionOptions = {}) {
     const { keepAliveMs = 15_000, maxQueueBytes = 262_144, queuePolicy = 'close' } = options
@@ -79,25 +85,38 @@ export class SseSession {
     this.#res = asResponseStream(res)
     this.#policy = queuePolicy
     this.#max = maxQueueBytes
-    const closed = Future.withResolvers<SseError>()
-    this.closed = closed.future
-    this.#resolveClosed = closed.resolve
     const first = options.retry === undefined ? FIRST_BYTES : encodeRetry(options.retry)
+    // 'drain' is listened to only while blocked, and 'error' only on a raw HTTP/2 stream (the one
+    // kind that emits it): every listener is heap on each of thousands of idle responses
     this.#res.on('close', this.#onClose)
-    this.#res.on('error', this.#onClose)
-    this.#res.on('drain', this.#onDrain)
+    if (isHttp2Stream(res)) this.#res.on('error', this.#onClose)
     // the head and the first bytes go out together: proxies and EventSource see the stream open at once
     openResponse(res, options.headers)
     this.#write(first)
     this.#wroteSinceTick = false // the first bytes do not count as traffic: the first idle tick still pings
-    if (keepAliveMs > 0)
-      this.#timer = (options.timers ?? defaultReactor().timers).schedule(keepAliveMs, this.#keepAlive)
+    if (keepAliveMs > 0) {
+      this.#keepAlive = keepAliveGroup(options.timers ?? defaultReactor().timers, keepAliveMs)
+      this.#keepAlive.add(this)
+    }
     if (isResponseGone(this.#res)) this.#finish(new SessionClosedError('The client disconnected'))
   }
 
   /** Aborted with the close reason when the stream ends: hand it to the producer. */
   get signal(): AbortSignal {
+    if (this.#abort === undefined) {
+      this.#abort = new AbortController()
+      if (this.#reason !== undefined) this.#abort.abort(this.#reason)
+    }
     return this.#abort.signal
+  }
+
+  /** Resolves with the reason once the stream is over, whoever ended it. Never rejects. */
+  get closed(): Future<SseError> {
+    if (this.#closed === undefined) {
+      if (this.#reason !== undefined) return Future.ready(this.#reason)
+      this.#closed = Future.withResolvers<SseError>()
+    }
+    return this.#closed.future
   }
 
   get isClosed(): boolean {
@@ -106,7 +125,7 @@ export class SseSession {
 
   /** Bytes waiting for the client to read (beyond what the socket buffers). */
   get queuedBytes(): number {
-    return this.#outbox.bytes
+    return this.#outbox?.bytes ?? 0
   }
 
   /**
@@ -141,11 +160,11 @@ export class SseSession {
     if (this.#reason !== undefined) return NOT_WRITTEN
     this.#wroteSinceTick = true
     if (!this.#blocked) {
-      if (!this.#res.write(chunk)) this.#blocked = true
+      if (!this.#res.write(chunk)) this.#block()
       return WRITTEN
     }
     const size = chunkSize(chunk)
-    const outbox = this.#outbox
+    const outbox = (this.#outbox ??= new Outbox())
     if (outbox.bytes + size <= this.#max) {
       outbox.push(chunk, size)
       return WRITTEN
@@ -169,12 +188,13 @@ export class SseSession {
     return NOT_WRITTEN
   }
 
-  readonly #onDrain = (): void => {
+  #drain(): void {
     this.#blocked = false
     const outbox = this.#outbox
+    if (outbox === undefined) return
     while (!outbox.isEmpty) {
       if (!this.#res.write(outbox.shift()!)) {
-        this.#blocked = true
+        this.#block()
         break
       }
     }
@@ -185,12 +205,17 @@ export class SseSession {
     }
   }
 
-  readonly #keepAlive = (): void => {
-    if (this.#reason !== undefined) return
+  /** @internal One tick of the shared keep-alive timer. */
+  _keepAliveTick(): void {
     // a stream that carried anything since the last tick needs no comment; a blocked one has traffic
-    if (!this.#wroteSinceTick && !this.#blocked && !this.#res.write(KEEP_ALIVE)) this.#blocked = true
+    if (!this.#wroteSinceTick && !this.#blocked && !this.#res.write(KEEP_ALIVE)) this.#block()
     this.#wroteSinceTick = false
-    this.#timer!.refresh()
+  }
+
+  #block(): void {
+    this.#blocked = true
+    // created on the first block: most sessions never wait for 'drain'
+    this.#res.once('drain', (this.#onDrain ??= () => this.#drain()))
   }
 
   readonly #onClose = (): void => {
@@ -206,15 +231,29 @@ export class SseSession {
   #finish(reason: SseError): void {
     if (this.#reason !== undefined) return
     this.#reason = reason
-    this.#timer?.cancel()
-    this.#outbox.clear()
+    this.#keepAlive?.delete(this)
+    this.#outbox = undefined
     this.#res.off('close', this.#onClose)
-    this.#res.off('drain', this.#onDrain)
-    // the 'error' listener stays: a late socket error must not become an uncaught exception
+    if (this.#onDrain !== undefined) this.#res.off('drain', this.#onDrain)
+    // an 'error' listener stays: a late stream error must not become an uncaught exception
     this.#room?.resolve(false)
     this.#room = undefined
-    this.#abort.abort(reason)
-    this.#resolveClosed(reason)
+    this.#abort?.abort(reason)
+    this.#closed?.resolve(reason)
+    const hooks = this.#closeHooks
+    this.#closeHooks = undefined
+    if (typeof hooks === 'function') hooks(this)
+    else if (hooks !== undefined) for (const hook of hooks) hook(this)
+  }
+
+  /** @internal Calls `hook(session)` once when the session ends: a channel's one function, not a Future chain per session. */
+  _onClose(hook: CloseHook): void {
+    const hooks = this.#closeHooks
+    if (this.#reason !== undefined) hook(this)
+    else if (hooks === undefined)
+      this.#closeHooks = hook // one channel per session is the common case: no array
+    else if (typeof hooks === 'function') this.#closeHooks = [hooks, hook]
+    else hooks.push(hook)
   }
 }
 

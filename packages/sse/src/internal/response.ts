@@ -21,6 +21,7 @@ export interface ResponseStream {
   end(chunk?: string): unknown
   destroy(): unknown
   on(event: 'close' | 'drain' | 'error', listener: () => void): unknown
+  once(event: 'drain', listener: () => void): unknown
   off(event: 'close' | 'drain' | 'error', listener: () => void): unknown
   readonly destroyed?: boolean
   readonly writableEnded: boolean
@@ -30,7 +31,7 @@ export function asResponseStream(res: EventStreamResponse): ResponseStream {
   return res as unknown as ResponseStream
 }
 
-function isHttp2Stream(res: EventStreamResponse): res is ServerHttp2Stream {
+export function isHttp2Stream(res: EventStreamResponse): res is ServerHttp2Stream {
   return typeof (res as ServerHttp2Stream).respond === 'function'
 }
 
