@@ -5,11 +5,11 @@ import { checkRows, createFixtures } from './input.ts'
 import { pgbenchCeiling } from './pgbench.ts'
 import { benchServer } from './server.ts'
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const LATENCY_QUERIES = 2_000
 const THROUGHPUT_QUERIES = 20_000
 const CALLERS = 64
-const DECODE_RUNS = 8
+const DECODE_RUNS = 12
 const TRANSACTIONS = 150
 
 type Scenario = {
@@ -121,6 +121,8 @@ async function main(): Promise<void> {
         // rotate the order each round so no driver always runs first
         for (let k = 0; k < adapters.length; k++) {
           const i = (k + round) % adapters.length
+          // start each measurement with a clean heap: one driver's garbage must not bill the next
+          globalThis.gc?.()
           perDriver[i]!.push(await scenario.run(adapters[i]!))
         }
       }

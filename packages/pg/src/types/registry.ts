@@ -51,6 +51,10 @@ function fromText(parse: TextParser): Decoder {
 
 const decodeText: Decoder = (buf, start, length) => buf.utf8Slice(start, start + length)
 
+/** For types whose text form is always ASCII: latin1Slice skips UTF-8 validation. */
+const decodeAscii: Decoder = (buf, start, length) => buf.latin1Slice(start, start + length)
+const ASCII_TYPES = new Set([oid.INT8, oid.NUMERIC, oid.UUID, oid.DATE, oid.TIME, oid.INTERVAL])
+
 /** Integer straight from its ASCII digits: no string is built. */
 const decodeTextInt: Decoder = (buf: FastBuffer, start: number, length: number) => {
   let p = start
@@ -143,6 +147,7 @@ export class TypeRegistry {
       return fromText((text) => parseArray(text, parse))
     }
     const parse = this.#parsers[type]
-    return parse === undefined || parse === identity ? decodeText : fromText(parse)
+    if (parse !== undefined && parse !== identity) return fromText(parse)
+    return ASCII_TYPES.has(type) ? decodeAscii : decodeText
   }
 }
