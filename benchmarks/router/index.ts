@@ -1,8 +1,8 @@
-// One mitata run of every adapter on the same lookups, then one table: our time per lookup, each
+// One run of every adapter (timed with mitata) on the same lookups, then one table: our time per lookup, each
 // peer's time as a multiple of ours (> 1 means we are faster), and heap bytes allocated per lookup.
 // Run with `pnpm --filter @fasterapi/bench-router bench` (or `pnpm bench` at the root).
 import { getHeapStatistics } from 'node:v8'
-import { bench, do_not_optimize, run } from 'mitata'
+import { do_not_optimize, measure } from 'mitata'
 import { ADAPTERS, type Lookup as LookupFn } from './impl.ts'
 import {
   CLASSIC,
@@ -95,25 +95,39 @@ function heapPerLookup(fn: () => unknown, per: number): number {
 const only = new RegExp(process.argv[2] ?? '')
 for (const set of SETS) set.rows = set.rows.filter((r) => only.test(r.name))
 
+// Interleaved rounds: every adapter of a row is measured once per round (mitata's measure(), a short
+// budget each), and its time is the median over the rounds. Load that comes and goes on a shared
+// machine then hits every adapter alike, which one long run per adapter does not.
+const ROUNDS = 7
+const BUDGET_NS = 40e6
+
 const heap = new Map<string, number>()
+const ns = new Map<string, number>()
+const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!
 for (const set of SETS) {
   const finds = ADAPTERS.map((a) => a.build(set.routes))
   for (const row of set.rows) {
-    ADAPTERS.forEach((adapter, i) => {
-      const fn = row.make(finds[i]!)
-      bench(`${row.name}\t${adapter.name}`, fn)
-      heap.set(`${row.name}\t${adapter.name}`, heapPerLookup(fn, row.per))
-    })
+    const fns = finds.map((find) => row.make(find))
+    const samples = fns.map(() => [] as number[])
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, fn] of fns.entries()) {
+        const stats = await measure(() => do_not_optimize(fn()), { min_cpu_time: BUDGET_NS })
+        samples[i]!.push(stats.avg / row.per)
+      }
+    }
+    for (const [i, adapter] of ADAPTERS.entries()) {
+      ns.set(`${row.name}\t${adapter.name}`, median(samples[i]!))
+      heap.set(`${row.name}\t${adapter.name}`, heapPerLookup(fns[i]!, row.per))
+    }
+    process.stderr.write('.')
   }
 }
-bench(`${baseline.name}\t-`, baseline.make(noBaseline))
-
-const { benchmarks } = await run({ format: 'quiet' })
-const ns = new Map<string, number>()
-for (const b of benchmarks) {
-  const [row] = SETS.flatMap((s) => s.rows).filter((r) => b.alias.startsWith(`${r.name}\t`))
-  ns.set(b.alias, (b.runs[0]?.stats?.avg ?? Number.NaN) / (row?.per ?? GITHUB_ALL.length))
+const base = baseline.make(noBaseline)
+const baseSamples: number[] = []
+for (let round = 0; round < ROUNDS; round++) {
+  baseSamples.push((await measure(() => do_not_optimize(base()), { min_cpu_time: BUDGET_NS })).avg / baseline.per)
 }
+ns.set(`${baseline.name}\t-`, median(baseSamples))
 
 const [ours, ...peers] = ADAPTERS.map((a) => a.name)
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—')

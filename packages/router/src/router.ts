@@ -71,6 +71,7 @@ export class Router<T = unknown> {
     if (methods.length === 0) throw new InvalidPatternError(pattern, 'no method given')
     const parsed = parsePattern(pattern, !this.options.caseSensitive)
     this.ctx.walker = null
+    this.ctx.lookup = null
     const node = insertPieces(this.ctx.root, parsed.pieces, pattern)
     for (const m of methods) {
       const existing = node.leaf?.byMethod.get(m)

@@ -45,7 +45,7 @@ const intValue = fc.nat()
 describe.each([
   { mode: 'compiled', compile: true },
   { mode: 'interpreted', compile: false },
-])('properties ($mode)', ({ compile }) => {
+])('properties ($mode)', { timeout: 60_000 }, ({ compile }) => {
   it('matches every route, instantiated with random values, to itself with exactly those params', () => {
     const setWithValues = routeSet(false, compile).chain(({ routes, router }) =>
       fc.record({

@@ -9,7 +9,7 @@ import {
   type RouteNotFound,
 } from '../match.ts'
 import type { RouteRecord } from '../route.ts'
-import { compileTree, type Walker } from './compile.ts'
+import { compileStatics, compileTree, type StaticLookup, type Walker } from './compile.ts'
 import { normalizePath } from './decode.ts'
 import { fits } from './kinds.ts'
 import { COMPOSITE, type Leaf, M_GET, M_OTHER, Node } from './tree.ts'
@@ -27,8 +27,12 @@ export interface Context {
   // invariant: during a walk, param i spans path[st[2i], st[2i+1]); sized for the route with most params
   st: Int32Array
   partial: Leaf | null
+  // set by the compiled walker when a matched param holds a '%'
+  pct: boolean
   // the compiled tree, rebuilt on the first match after a change; null also when compile is off
   walker: Walker | null
+  // the static routes (compiled, or over the map), rebuilt on the first match after a change
+  lookup: StaticLookup | null
   compile: boolean
   slash: number
   lower: boolean
@@ -54,7 +58,9 @@ export function createContext(compile: boolean, slash: number, lower: boolean, m
     ]),
     st: new Int32Array(2),
     partial: null,
+    pct: false,
     walker: null,
+    lookup: null,
     compile,
     slash,
     lower,
@@ -173,13 +179,21 @@ function methodId(ctx: Context, method: string): number {
 /** Matches one request. Never throws: a bad path is a 400/414 result. */
 export function findRoute<T>(ctx: Context, method: string, path: string): MatchResult<T> {
   const m = methodId(ctx, method)
-  // the common case, a static route: one map lookup, no scan of the path
-  const leaf = ctx.statics.get(path)
-  if (leaf !== undefined) {
-    const route = leaf.handlers[m] ?? leaf.any
-    if (route !== undefined) return route.found as Found<T>
-  }
+  // the common case, a static route: found before the path is scanned for '?', '#' or '%'
+  const route = (ctx.lookup ?? staticLookup(ctx))(path, m)
+  if (route !== undefined) return route.found as Found<T>
   return findSlow(ctx, m, path)
+}
+
+function staticLookup(ctx: Context): StaticLookup {
+  const statics = ctx.statics
+  ctx.lookup = ctx.compile
+    ? compileStatics(statics)
+    : (path, m) => {
+        const leaf = statics.get(path)
+        return leaf === undefined ? undefined : (leaf.handlers[m] ?? leaf.any)
+      }
+  return ctx.lookup
 }
 
 // The part of a raw request path that routing looks at: before '?' or '#', escapes decoded once (but
@@ -212,6 +226,19 @@ function prepare(ctx: Context, raw: string): boolean {
 
 function findSlow<T>(ctx: Context, m: number, raw: string): MatchResult<T> {
   if (raw.length > ctx.maxLength) return ctx.tooLong
+  if (ctx.compile && !ctx.lower) {
+    // the compiled walker takes the raw path; only a '%' sends the request through prepare()
+    ctx.pct = false
+    const route = walkRoot(ctx, raw, raw.length, m) as RouteRecord<T> | null
+    if (!ctx.pct) {
+      if (route !== null) return found(ctx, route, raw, false)
+      const denied = notAllowed(ctx)
+      if (denied !== null && raw.indexOf('%') === -1) return denied
+      if (ctx.slash !== SLASH_IGNORE && raw.indexOf('%') === -1) {
+        return ctx.slash === SLASH_STRICT || raw.length <= 1 ? NOT_FOUND : new SlashMiss(ctx, m, raw)
+      }
+    }
+  }
   if (!prepare(ctx, raw)) return ctx.malformed
   const { walked, len } = ctx
   const route = walkRoot(ctx, walked, len, m) as RouteRecord<T> | null
