@@ -1,0 +1,205 @@
+// Hands batches of tasks to piscina and routes each task's result back. Piscina owns the threads (start,
+// replace after a crash, idle timeout); this layer decides what each worker runs, which is what lets it batch
+// small tasks and stop one task without touching another.
+import type { TransferListItem } from 'node:worker_threads'
+import type { Piscina } from 'piscina'
+import {
+  type BatchMessage,
+  kCancelled,
+  kKilled,
+  kOk,
+  kPending,
+  kResultTag,
+  kRunningField,
+  kSlotsOffset,
+  kThreadIdField,
+  type ResultMessage,
+} from './protocol.ts'
+import type { TaskEntry } from './task-entry.ts'
+
+export interface DispatchHost {
+  onResult(entry: TaskEntry, ok: boolean, value: unknown, runMs: number): void
+  /** The worker died while this task ran (or the batch could not be posted). */
+  onCrash(entry: TaskEntry, error: unknown): void
+  /** Tasks that never started on a worker that is gone: they go back to the queue. */
+  onLost(entries: TaskEntry[]): void
+  /** A batch slot became free. */
+  onCapacity(): void
+}
+
+// times a task that never started may go back to the queue after its worker was lost
+const MAX_REQUEUES = 3
+
+class Batch {
+  readonly id: number
+  readonly entries: TaskEntry[]
+  readonly base: number
+  finished = false
+  killed = false
+  constructor(id: number, entries: TaskEntry[], base: number) {
+    this.id = id
+    this.entries = entries
+    this.base = base
+  }
+}
+
+export class Dispatcher {
+  readonly #pool: Piscina
+  readonly #host: DispatchHost
+  readonly #states: Int32Array
+  readonly #batches = new Map<number, Batch>()
+  // bases of the regions of `states` no batch holds; a batch holds one from dispatch until piscina settles it
+  readonly #freeRegions: number[] = []
+  #nextId = 1
+
+  /** `states` holds `capacity` regions of `stride` fields: at most `capacity` batches are in flight. */
+  constructor(pool: Piscina, host: DispatchHost, states: Int32Array, capacity: number, stride: number) {
+    this.#pool = pool
+    this.#host = host
+    this.#states = states
+    for (let i = capacity - 1; i >= 0; i--) this.#freeRegions.push(i * stride)
+    pool.on('message', (message: unknown) => this.#onMessage(message))
+  }
+
+  /** Batches that can be dispatched now. */
+  get free(): number {
+    return this.#freeRegions.length
+  }
+
+  dispatch(entries: TaskEntry[]): void {
+    const base = this.#freeRegions.pop()!
+    this.#states.fill(0, base, base + kSlotsOffset + entries.length)
+    const batch = new Batch(this.#nextId++, entries, base)
+    const n = entries.length
+    const keys = [entries[0]!.key]
+    let which: number[] | undefined
+    const inputs = new Array<unknown>(n)
+    let transferList: TransferListItem[] | undefined
+    for (let i = 0; i < n; i++) {
+      const entry = entries[i]!
+      entry.batch = batch
+      entry.slot = i
+      inputs[i] = entry.input
+      if (entry.key !== keys[0] || which !== undefined) {
+        which ??= new Array<number>(n).fill(0, 0, i)
+        let k = keys.indexOf(entry.key)
+        if (k === -1) k = keys.push(entry.key) - 1
+        which[i] = k
+      }
+      if (entry.transfer !== undefined) (transferList ??= []).push(...entry.transfer)
+    }
+    this.#batches.set(batch.id, batch)
+    const message: BatchMessage = { id: batch.id, keys, which, inputs, base }
+    this.#pool.run(message, transferList === undefined ? undefined : { transferList }).then(
+      (last: ResultMessage | undefined) => this.#onBatchDone(batch, last),
+      (error: unknown) => this.#onBatchFailed(batch, error),
+    )
+  }
+
+  /**
+   * Takes a dispatched task back: a task that has not started is skipped by its worker; a running one is
+   * stopped by terminating its worker (the tasks queued behind it go back to the queue); a finished one whose
+   * result is on its way is left alone. The caller settles the entry.
+   */
+  cancel(entry: TaskEntry): void {
+    const batch = entry.batch as Batch
+    if (batch.finished) return
+    const { base } = batch
+    const states = this.#states
+    if (Atomics.compareExchange(states, base + kSlotsOffset + entry.slot, kPending, kCancelled) === kPending) return
+    if (Atomics.compareExchange(states, base + kRunningField, entry.slot + 1, kKilled) !== entry.slot + 1) return
+    batch.killed = true
+    const threadId = Atomics.load(states, base + kThreadIdField)
+    this.#pool.threads.find((worker) => worker.threadId === threadId)?.terminate()
+  }
+
+  /** Every task still with a worker, for a close deadline. */
+  inFlightEntries(): TaskEntry[] {
+    const out: TaskEntry[] = []
+    for (const batch of this.#batches.values()) for (const entry of batch.entries) if (!entry.settled) out.push(entry)
+    return out
+  }
+
+  #onMessage(message: unknown): void {
+    // piscina also forwards what task code posts on parentPort; only our tuples are results
+    if (!Array.isArray(message) || message[0] !== kResultTag) return
+    const batch = this.#batches.get(message[1])
+    if (batch !== undefined) this.#deliver(batch, message as ResultMessage)
+  }
+
+  #deliver(batch: Batch, [, , slot, ok, value, runMs]: ResultMessage): void {
+    const entry = batch.entries[slot]
+    if (entry === undefined || entry.settled || entry.batch !== batch) return
+    this.#host.onResult(entry, ok === kOk, value, runMs)
+    if (batch.finished) this.#release(batch)
+  }
+
+  #onBatchDone(batch: Batch, last: ResultMessage | undefined): void {
+    // a worker marked for termination returns early: what it left pending goes back to the queue
+    const lost = this.#reclaimPending(batch)
+    this.#finish(batch)
+    if (last !== undefined) this.#deliver(batch, last)
+    // results of the other started tasks were posted before the batch returned; they may still be on their way
+    this.#release(batch)
+    this.#host.onLost(lost)
+    this.#host.onCapacity()
+  }
+
+  #onBatchFailed(batch: Batch, error: unknown): void {
+    // a worker we terminated has exited: Node delivered its last messages before 'exit', so every result it
+    // posted has arrived. Any other failure (an uncaught error) is seen first; give its messages a turn.
+    if (batch.killed) this.#settleFailed(batch, error)
+    else setImmediate(() => this.#settleFailed(batch, error))
+  }
+
+  #settleFailed(batch: Batch, error: unknown): void {
+    const lost = this.#reclaimPending(batch)
+    const started = Atomics.load(this.#states, batch.base + kThreadIdField) !== 0
+    this.#finish(batch)
+    this.#batches.delete(batch.id)
+    if (!started && lost.length > 1 && isCloneError(error)) {
+      // the batch never left: one input cannot be cloned. Retry each task alone so that only it fails.
+      for (const entry of lost) entry.solo = true
+      this.#host.onLost(lost)
+    } else {
+      for (const entry of batch.entries) if (entry.batch === batch && !entry.settled) this.#host.onCrash(entry, error)
+      // inputs that were moved into the dead worker are gone: those tasks cannot run again; and a task whose
+      // batches keep failing before it starts (a worker that cannot load the runner) fails instead of looping
+      const again: TaskEntry[] = []
+      for (const entry of lost) {
+        if (entry.transfer === undefined && ++entry.requeued <= MAX_REQUEUES) again.push(entry)
+        else this.#host.onCrash(entry, error)
+      }
+      this.#host.onLost(again)
+    }
+    this.#host.onCapacity()
+  }
+
+  // Freezes the slots the worker never started and detaches them from the batch.
+  #reclaimPending(batch: Batch): TaskEntry[] {
+    const lost: TaskEntry[] = []
+    const slots = batch.base + kSlotsOffset
+    for (const entry of batch.entries) {
+      if (entry.settled) continue
+      if (Atomics.compareExchange(this.#states, slots + entry.slot, kPending, kCancelled) === kPending) {
+        entry.batch = undefined
+        lost.push(entry)
+      }
+    }
+    return lost
+  }
+
+  #finish(batch: Batch): void {
+    batch.finished = true
+    this.#freeRegions.push(batch.base)
+  }
+
+  #release(batch: Batch): void {
+    for (const entry of batch.entries) if (!entry.settled && entry.batch === batch) return
+    this.#batches.delete(batch.id)
+  }
+}
+
+function isCloneError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'DataCloneError'
+}
