@@ -9,9 +9,9 @@ import type { BroadcastAdapter } from './broadcasters.ts'
 export interface BroadcastResult {
   readonly name: string
   readonly clients: number
-  /** medians over the rounds, in ms */
-  readonly lastByteMs: number
-  readonly blockMs: number
+  /** one entry per round, in ms */
+  readonly lastByteMs: number[]
+  readonly blockMs: number[]
   readonly heapPerClient: number
 }
 
@@ -53,8 +53,6 @@ async function heapUsed(): Promise<number> {
   return process.memoryUsage().heapUsed
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-
 export async function runBroadcast(
   adapter: BroadcastAdapter,
   clients: number,
@@ -81,7 +79,7 @@ export async function runBroadcast(
   await ask(child, { type: 'disconnect' }, 'disconnected')
   await settle(() => server.connected() === 0)
   await server.close()
-  return { name: adapter.name, clients, lastByteMs: median(lastByte), blockMs: median(block), heapPerClient }
+  return { name: adapter.name, clients, lastByteMs: lastByte, blockMs: block, heapPerClient }
 }
 
 export async function stopClients(child: ChildProcess): Promise<void> {

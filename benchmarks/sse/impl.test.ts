@@ -80,7 +80,7 @@ describe('the broadcast harness', () => {
   it.each(BROADCASTERS)('measures $name with clients in another process and sees them all leave', async (adapter) => {
     const result = await runBroadcast(adapter, 20, 2, child)
     expect(result).toMatchObject({ name: adapter.name, clients: 20 })
-    expect(result.lastByteMs).toBeGreaterThan(0)
-    expect(result.blockMs).toBeGreaterThan(0)
+    expect(result.lastByteMs).toHaveLength(2)
+    expect(Math.min(...result.lastByteMs, ...result.blockMs)).toBeGreaterThan(0)
   })
 })

@@ -26,4 +26,4 @@ export const TEXT_EVENT = { event: 'log', id: '7', data: 'first line\nsecond lin
 /** Sizes of the broadcast runs: clients connected at once. */
 export const BROADCAST_SIZES = [1_000, 10_000] as const
 /** Broadcasts timed per size; the table reports the median. */
-export const ROUNDS = 5
+export const ROUNDS = 4

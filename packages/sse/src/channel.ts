@@ -134,8 +134,9 @@ export class Channel {
 
   #deliverEncoded(event: EncodedEvent): void {
     this.#history.push(event)
-    for (const [session, filter] of this.#subscriptions) {
+    // forEach, not for-of over entries: no [key, value] array per subscriber on the broadcast path
+    this.#subscriptions.forEach((filter, session) => {
       if (filter === undefined || filter(event)) session.sendEncoded(event)
-    }
+    })
   }
 }
