@@ -1,6 +1,7 @@
 // The application: routes compiled into a @fasterapi/router tree, middleware, exception handlers,
 // dependency overrides and lifecycle hooks. `handle()` runs one exchange from any transport.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
 import { defaultReactor, Future } from '@fasterapi/futures'
 import { Router } from '@fasterapi/router'
 import { type APIRouter, RouteCollector, type RouterOptions, scoped } from './collector.ts'
@@ -12,7 +13,15 @@ import { HTTPException } from './errors.ts'
 import { type Exchange, InjectExchange, NodeExchange } from './exchange.ts'
 import { buildOpenAPI, swaggerHtml } from './openapi.ts'
 import { Response } from './response.ts'
-import { type CompiledRoute, compileRoute, type RouteDefinition } from './route.ts'
+import { type CompiledRoute, compileRoute, type HandlerArgs, type RouteConfig, type RouteDefinition } from './route.ts'
+import {
+  createWebSocketServer,
+  keepAlive,
+  Room,
+  UpgradeExchange,
+  WebSocketConnection,
+  type WebSocketOptions,
+} from './websocket.ts'
 import { writeResponse } from './write.ts'
 
 export interface Logger {
@@ -69,6 +78,16 @@ export interface InjectResponse {
   json<T = any>(): T
 }
 
+/** A WebSocket route's handler: the validated handshake plus the accepted connection. */
+export type WebSocketHandler<P extends string, C extends RouteConfig> = (
+  args: HandlerArgs<P, C> & { socket: WebSocketConnection },
+) => unknown
+
+interface WebSocketRoute {
+  compiled: CompiledRoute
+  accept: (ex: UpgradeExchange, ctx: RequestContext) => void
+}
+
 const consoleLogger: Logger = { error: (details, message) => console.error(message ?? 'error', details) }
 
 export class App extends RouteCollector {
@@ -88,6 +107,9 @@ export class App extends RouteCollector {
   readonly #compression: CompressionConfig | undefined
   readonly #logRequests: boolean
   #openapi: Record<string, unknown> | undefined
+  readonly #wsRouter = new Router<WebSocketRoute>()
+  readonly #sockets = new Set<WebSocketConnection>()
+  readonly #rooms = new Map<string, Room>()
 
   constructor(options: AppOptions = {}) {
     super()
@@ -350,6 +372,118 @@ export class App extends RouteCollector {
           this.#logger.error({ err: cleanupError, requestId: ctx.id }, 'dependency cleanup failed')
       }
     }
+  }
+
+  /**
+   * A WebSocket route. The handshake is validated (params, query, headers, cookies) and resolves `deps` like an
+   * HTTP route, and a refusal is answered in HTTP; then `handler` receives the connection as `socket`.
+   * @example
+   * app.websocket('/ws/rooms/{room}', { deps: { user } }, async ({ params, socket }) => {
+   *   const room = app.room(params.room); room.join(socket)
+   *   for await (const message of socket) room.broadcast(message, { except: socket })
+   * })
+   */
+  websocket<P extends string, const C extends RouteConfig & WebSocketOptions>(
+    path: P,
+    config: C,
+    handler: WebSocketHandler<P, C>,
+  ): this {
+    const wss = createWebSocketServer({
+      maxPayload: config.maxPayload ?? 1024 * 1024,
+      compression: config.compression ?? { threshold: 1024 },
+      subprotocols: config.subprotocols,
+    })
+    const upgraded = new WeakMap<RequestContext, unknown>()
+    const compiled = compileRoute(
+      {
+        methods: ['GET'],
+        path,
+        config: { ...config, dependencies: [...(this.settings.dependencies ?? []), ...(config.dependencies ?? [])] },
+        handler: (args) => {
+          upgraded.set(args.request, args)
+          return new Response(null, { status: 101 })
+        },
+      },
+      { bodyLimit: 0, overrides: this.dependencyOverrides, timeouts: defaultReactor().timers },
+    )
+    const accept = (ex: UpgradeExchange, ctx: RequestContext) => {
+      wss.handleUpgrade(ex.req, ex.socket, ex.head, (ws) => {
+        const socket = new WebSocketConnection(ws, ctx)
+        this.#sockets.add(socket)
+        socket.closed.then(() => {
+          this.#sockets.delete(socket)
+          ex.finish()
+        })
+        keepAlive(socket, config.pingInterval ?? 30_000)
+        const args = upgraded.get(ctx) as HandlerArgs<P, C>
+        Future.from(Promise.resolve().then(() => handler({ ...args, socket, signal: socket.signal } as never))).catch(
+          (error: unknown) => {
+            this.#logger.error({ err: error, requestId: ctx.id, path: ctx.path }, 'websocket handler failed')
+            if (socket.isOpen) socket.close(1011, 'Internal error')
+          },
+        )
+      })
+    }
+    this.#wsRouter.add('GET', path, { compiled, accept })
+    return this
+  }
+
+  /** The room called `name`, created on first use; members leave it when they close. */
+  room(name: string): Room {
+    let room = this.#rooms.get(name)
+    if (room === undefined) this.#rooms.set(name, (room = new Room(name)))
+    return room
+  }
+
+  /** Open WebSocket connections. */
+  get webSockets(): ReadonlySet<WebSocketConnection> {
+    return this.#sockets
+  }
+
+  /** Answers an HTTP/1.1 upgrade request (wire it to a server's 'upgrade' event; `listen()` does). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = req.url ?? '/'
+    const q = url.indexOf('?')
+    const path = q === -1 ? url : url.slice(0, q)
+    const m = this.#wsRouter.match('GET', path)
+    let ctx: RequestContext
+    const ex = new UpgradeExchange(req, socket, head, () => {
+      if (m.status === 200) m.route.payload.accept(ex, ctx)
+    })
+    ctx = new RequestContext(ex, 'GET', path, q === -1 ? '' : url.slice(q + 1))
+    if (m.status !== 200 || (req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+      this.#fail(ctx, new HTTPException(m.status === 200 ? 426 : 404))
+      return
+    }
+    ctx.params = m.params
+    let r: Response | Future<Response>
+    try {
+      r = m.route.payload.compiled(ctx)
+    } catch (error) {
+      this.#fail(ctx, error)
+      return
+    }
+    if (r instanceof Future) {
+      r.then(
+        (response) => {
+          ctx.response = response
+          this.#send(ctx, undefined)
+        },
+        (error) => this.#fail(ctx, error),
+      )
+    } else {
+      ctx.response = r
+      this.#send(ctx, undefined)
+    }
+  }
+
+  /** Closes every WebSocket with `code` (1001 "going away" on shutdown) and waits for them to close. */
+  async closeWebSockets(code = 1001, reason = 'Server shutting down'): Promise<void> {
+    const closing = [...this.#sockets].map((socket) => {
+      socket.close(code, reason)
+      return socket.closed.toPromise()
+    })
+    await Promise.all(closing)
   }
 
   /** Runs a request in-process, without a socket (like light-my-request). */

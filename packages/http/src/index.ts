@@ -6,6 +6,7 @@ export {
   type InjectResponse,
   type Logger,
   type Middleware,
+  type WebSocketHandler,
 } from './app.ts'
 export { APIRouter, type RouterOptions } from './collector.ts'
 export { RequestContext } from './context.ts'
@@ -23,3 +24,4 @@ export { Response, type ResponseInit } from './response.ts'
 export type { Handler, HandlerArgs, RouteConfig } from './route.ts'
 export type { InferInput, InferOutput, StandardSchemaV1 } from './schema.ts'
 export { type ListenOptions, listen, type RunningServer } from './server.ts'
+export { type CloseInfo, type Message, Room, WebSocketConnection, type WebSocketOptions } from './websocket.ts'

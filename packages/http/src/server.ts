@@ -85,9 +85,10 @@ export async function listen(app: App, options: ListenOptions = {}): Promise<Run
     closing ??= (async () => {
       const deadline = options.shutdownTimeout ?? 10_000
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      const sockets = app.closeWebSockets(1001)
       const timer = setTimeout(() => closeAll(server), deadline)
       closeIdle(server)
-      await closed
+      await Promise.all([closed, sockets])
       clearTimeout(timer)
       await app.shutdown()
     })()
@@ -155,6 +156,7 @@ function createNodeServer(app: App, options: ListenOptions): HttpServer | Http2S
     handler,
   )
   server.on('clientError', onClientError)
+  server.on('upgrade', (req, socket, head) => app.handleUpgrade(req, socket, head))
   return server
 }
 
