@@ -36,6 +36,8 @@ export interface Cluster {
   password: string
   binDir: string
   dataDir: string
+  /** Directory of the server's Unix socket (pass it as `host` to connect through the socket). */
+  socketDir: string
   /** Connection string for another user of this cluster. */
   urlFor(user: string, password: string): string
   /** Fast restart: sessions are terminated, the server comes back on the same port. */
@@ -168,6 +170,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     password,
     binDir,
     dataDir,
+    socketDir: dir,
     urlFor,
     async restart() {
       await run('pg_ctl', ['-D', dataDir, '-l', log, '-m', 'fast', '-w', '-t', '60', 'restart'])

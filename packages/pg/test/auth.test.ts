@@ -65,6 +65,18 @@ describe('authentication', () => {
     expect((error as ConnectionError).message).toContain('127.0.0.1:1')
   })
 
+  it('connects through the Unix socket when host is a directory', async () => {
+    const tcp = new URL(inject('clusterUrl'))
+    const options = { host: inject('socketDir'), port: Number(tcp.port), password: decodeURIComponent(tcp.password) }
+    const sql = createPool({ ...options, user: 'postgres', database: 'postgres', max: 1 })
+    try {
+      const [row] = await sql`select inet_server_addr() is null as local`
+      expect(row).toEqual({ local: true })
+    } finally {
+      await sql.end()
+    }
+  })
+
   it('reports an unknown database as 3D000', async () => {
     const url = new URL(inject('clusterUrl'))
     url.pathname = '/no_such_db'

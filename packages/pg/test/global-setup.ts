@@ -16,6 +16,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   cluster = await startCluster({ users: Object.values(USERS), ssl: true })
   project.provide('databaseUrl', process.env.DATABASE_URL ?? cluster.url)
   project.provide('clusterUrl', cluster.url)
+  project.provide('socketDir', cluster.socketDir)
   project.provide('md5Url', cluster.urlFor(USERS.md5.name, USERS.md5.password))
   project.provide('cleartextUrl', cluster.urlFor(USERS.cleartext.name, USERS.cleartext.password))
   project.provide('scramUrl', cluster.urlFor(USERS.scram.name, USERS.scram.password))
@@ -28,6 +29,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string
     clusterUrl: string
+    socketDir: string
     md5Url: string
     cleartextUrl: string
     scramUrl: string
