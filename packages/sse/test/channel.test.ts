@@ -166,4 +166,24 @@ describe('Channel', () => {
     expect(await published).toBe('1')
     expect(delivered).toEqual(['1'])
   })
+
+  it('replaces the filter when a subscribed session subscribes again, replaying nothing twice', async () => {
+    const channel = new Channel('c')
+    channel.publish({ event: 'a', data: 'old' })
+    const { url, nth } = await startSessionServer()
+    const client = new StreamClient(url, { 'last-event-id': '0' })
+    const session = await nth(0)
+    channel.subscribe(session, { filter: (e) => e.event === 'a' })
+    channel.subscribe(session, { filter: (e) => e.event === 'b' })
+    expect(channel.size).toBe(1)
+    channel.publish({ event: 'a', data: 'skipped' })
+    channel.publish({ event: 'b', data: 'kept' })
+    await client.untilEvents(2)
+    // '0' is not in the history: told once that it is behind, then only 'b'
+    expect(client.events.map((e) => [e.type, e.data])).toEqual([
+      ['too-far-behind', '{"lastEventId":"0","resumedAt":"1"}'],
+      ['b', 'kept'],
+    ])
+    client.destroy()
+  })
 })

@@ -94,4 +94,39 @@ describe('streamEvents', () => {
     expect(sessions[0]!.isClosed).toBe(true)
     expect(client.events.map((e) => e.data)).toEqual(['ok'])
   })
+
+  it('pulls no further from the source while a slow client holds the wait policy, and resumes when it reads', async () => {
+    const max = 64 * 1024
+    const big = 'x'.repeat(16 * 1024)
+    const sessions: SseSession[] = []
+    let pulled = 0
+    let worst = 0
+    const done: Promise<void>[] = []
+    server = await listen((req, res) => {
+      const session = createSession(req, res, { queuePolicy: 'wait', maxQueueBytes: max })
+      sessions.push(session)
+      done.push(
+        pipeEvents(session, function* () {
+          for (;;) {
+            pulled++
+            worst = Math.max(worst, session.queuedBytes)
+            yield { data: big }
+          }
+        }),
+      )
+    })
+    const client = new StreamClient(server.url)
+    await client.response
+    client.pause()
+    // the producer runs until the socket and the queue are full, then waits on send()
+    await client.until(() => sessions[0] !== undefined && sessions[0].queuedBytes > max)
+    const whileStalled = pulled
+    expect(worst).toBeLessThanOrEqual(max)
+    client.resume()
+    await client.untilEvents(whileStalled + 10)
+    expect(pulled).toBeGreaterThan(whileStalled)
+    expect(worst).toBeLessThanOrEqual(max)
+    client.destroy()
+    await done[0]
+  })
 })

@@ -121,6 +121,10 @@ describe('SseSession', () => {
     await client.until((c) => c.ended)
     expect(client.retries).toEqual([5000])
     expect((await session.closed).code).toBe('SSE_SESSION_CLOSED')
+    // after the end: a second close is a no-op, and a signal asked for now is already aborted
+    session.close({ retry: 1 })
+    expect(session.signal.aborted).toBe(true)
+    expect(session.send({ data: 'late' }).get()).toBe(false)
   })
 })
 
