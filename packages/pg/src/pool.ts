@@ -86,6 +86,14 @@ export class Pool implements Runner {
       ex.failNow(new PoolEndedError())
       return
     }
+    if (this.#waiters.length > 0) {
+      // others are waiting (perhaps a reservation for an idle connection): join the line, first come first served
+      const w = waiter(ex, undefined, (error) => ex.failNow(error))
+      this.#waiters.add(w)
+      this.#drain()
+      if (!w.done && this.#total < this.#max) this.#open()
+      return
+    }
     const connection = this.#leastLoaded()
     if (connection !== undefined && connection.inFlight === 0) {
       this.#send(connection, ex)

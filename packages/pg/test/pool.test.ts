@@ -78,6 +78,21 @@ describe('pool', () => {
     })
   })
 
+  it('serves a waiting reservation before queries that arrive after it', async () => {
+    await withPool({ max: 1 }, async (sql) => {
+      const order: string[] = []
+      await sql`select 1` // the connection is open: a later query could be pipelined behind `busy`
+      const busy = sql`select pg_sleep(0.05)`.execute()
+      const reservation = sql.reserve().then((r) => {
+        order.push('reserved')
+        r.release()
+      })
+      const later = sql`select 1`.execute().then(() => order.push('later query'))
+      await Promise.all([busy, reservation, later])
+      expect(order).toEqual(['reserved', 'later query'])
+    })
+  })
+
   it('closes connections idle past idleTimeout, down to min', async () => {
     await withPool({ max: 2, min: 1, idleTimeout: 100 }, async (sql) => {
       await Promise.all([sql`select pg_sleep(0.05)`, sql`select pg_sleep(0.05)`])
