@@ -6,15 +6,20 @@ import type { Piscina } from 'piscina'
 import {
   type BatchMessage,
   kCancelled,
+  kDone,
+  kFlushTag,
   kKilled,
   kOk,
   kPending,
   kResultTag,
   kRunningField,
-  kSlotsOffset,
+  kStarted,
+  kState,
   kThreadIdField,
   type ResultMessage,
+  slotBase,
 } from './protocol.ts'
+import type { ResultSlots } from './result-slots.ts'
 import type { TaskEntry } from './task-entry.ts'
 
 export interface DispatchHost {
@@ -33,12 +38,14 @@ const MAX_REQUEUES = 3
 class Batch {
   readonly id: number
   readonly entries: TaskEntry[]
+  readonly region: number
   readonly base: number
   finished = false
   killed = false
-  constructor(id: number, entries: TaskEntry[], base: number) {
+  constructor(id: number, entries: TaskEntry[], region: number, base: number) {
     this.id = id
     this.entries = entries
+    this.region = region
     this.base = base
   }
 }
@@ -46,18 +53,22 @@ class Batch {
 export class Dispatcher {
   readonly #pool: Piscina
   readonly #host: DispatchHost
+  readonly #slots: ResultSlots
   readonly #states: Int32Array
+  readonly #stride: number
   readonly #batches = new Map<number, Batch>()
-  // bases of the regions of `states` no batch holds; a batch holds one from dispatch until piscina settles it
+  // regions of the shared memory no batch holds; a batch holds one from dispatch until piscina settles it
   readonly #freeRegions: number[] = []
   #nextId = 1
 
-  /** `states` holds `capacity` regions of `stride` fields: at most `capacity` batches are in flight. */
-  constructor(pool: Piscina, host: DispatchHost, states: Int32Array, capacity: number, stride: number) {
+  /** `slots` holds `capacity` regions of `stride` fields: at most `capacity` batches are in flight. */
+  constructor(pool: Piscina, host: DispatchHost, slots: ResultSlots, capacity: number, stride: number) {
     this.#pool = pool
     this.#host = host
-    this.#states = states
-    for (let i = capacity - 1; i >= 0; i--) this.#freeRegions.push(i * stride)
+    this.#slots = slots
+    this.#states = slots.states
+    this.#stride = stride
+    for (let region = capacity - 1; region >= 0; region--) this.#freeRegions.push(region)
     pool.on('message', (message: unknown) => this.#onMessage(message))
   }
 
@@ -67,9 +78,10 @@ export class Dispatcher {
   }
 
   dispatch(entries: TaskEntry[]): void {
-    const base = this.#freeRegions.pop()!
-    this.#states.fill(0, base, base + kSlotsOffset + entries.length)
-    const batch = new Batch(this.#nextId++, entries, base)
+    const region = this.#freeRegions.pop()!
+    const base = region * this.#stride
+    this.#states.fill(0, base, slotBase(base, entries.length))
+    const batch = new Batch(this.#nextId++, entries, region, base)
     const n = entries.length
     const keys = [entries[0]!.key]
     let which: number[] | undefined
@@ -89,9 +101,9 @@ export class Dispatcher {
       if (entry.transfer !== undefined) (transferList ??= []).push(...entry.transfer)
     }
     this.#batches.set(batch.id, batch)
-    const message: BatchMessage = { id: batch.id, keys, which, inputs, base }
+    const message: BatchMessage = { id: batch.id, keys, which, inputs, region }
     this.#pool.run(message, transferList === undefined ? undefined : { transferList }).then(
-      (last: ResultMessage | undefined) => this.#onBatchDone(batch, last),
+      () => this.#onBatchDone(batch),
       (error: unknown) => this.#onBatchFailed(batch, error),
     )
   }
@@ -104,12 +116,13 @@ export class Dispatcher {
   cancel(entry: TaskEntry): void {
     const batch = entry.batch as Batch
     if (batch.finished) return
-    const { base } = batch
     const states = this.#states
-    if (Atomics.compareExchange(states, base + kSlotsOffset + entry.slot, kPending, kCancelled) === kPending) return
-    if (Atomics.compareExchange(states, base + kRunningField, entry.slot + 1, kKilled) !== entry.slot + 1) return
+    const field = slotBase(batch.base, entry.slot)
+    if (Atomics.compareExchange(states, field + kState, kPending, kCancelled) === kPending) return
+    if (Atomics.load(states, field + kState) !== kStarted) return // done: its result is not needed
+    if (Atomics.compareExchange(states, batch.base + kRunningField, entry.slot + 1, kKilled) !== entry.slot + 1) return
     batch.killed = true
-    const threadId = Atomics.load(states, base + kThreadIdField)
+    const threadId = Atomics.load(states, batch.base + kThreadIdField)
     this.#pool.threads.find((worker) => worker.threadId === threadId)?.terminate()
   }
 
@@ -121,25 +134,42 @@ export class Dispatcher {
   }
 
   #onMessage(message: unknown): void {
-    // piscina also forwards what task code posts on parentPort; only our tuples are results
-    if (!Array.isArray(message) || message[0] !== kResultTag) return
+    // piscina also forwards what task code posts on parentPort; only our tuples are for us
+    if (!Array.isArray(message)) return
     const batch = this.#batches.get(message[1])
-    if (batch !== undefined) this.#deliver(batch, message as ResultMessage)
+    if (batch === undefined) return
+    if (message[0] === kFlushTag && !batch.finished) this.#collect(batch)
+    else if (message[0] === kResultTag) {
+      const [, , slot, ok, value, runMs] = message as ResultMessage
+      this.#deliver(batch, slot, ok === kOk, value, runMs)
+      if (batch.finished) this.#release(batch)
+    }
   }
 
-  #deliver(batch: Batch, [, , slot, ok, value, runMs]: ResultMessage): void {
+  // Delivers the results the worker wrote to shared memory and nobody has read yet.
+  #collect(batch: Batch): void {
+    const states = this.#states
+    for (const entry of batch.entries) {
+      if (entry.settled || entry.batch !== batch) continue
+      const field = slotBase(batch.base, entry.slot)
+      if (Atomics.load(states, field + kState) !== kDone) continue
+      const [ok, value, runMs] = this.#slots.read(field)
+      this.#deliver(batch, entry.slot, ok, value, runMs)
+    }
+  }
+
+  #deliver(batch: Batch, slot: number, ok: boolean, value: unknown, runMs: number): void {
     const entry = batch.entries[slot]
     if (entry === undefined || entry.settled || entry.batch !== batch) return
-    this.#host.onResult(entry, ok === kOk, value, runMs)
-    if (batch.finished) this.#release(batch)
+    this.#host.onResult(entry, ok, value, runMs)
   }
 
-  #onBatchDone(batch: Batch, last: ResultMessage | undefined): void {
+  #onBatchDone(batch: Batch): void {
+    this.#collect(batch)
     // a worker marked for termination returns early: what it left pending goes back to the queue
     const lost = this.#reclaimPending(batch)
     this.#finish(batch)
-    if (last !== undefined) this.#deliver(batch, last)
-    // results of the other started tasks were posted before the batch returned; they may still be on their way
+    // results too large for shared memory were posted before the batch returned; they may still be on their way
     this.#release(batch)
     this.#host.onLost(lost)
     this.#host.onCapacity()
@@ -153,6 +183,7 @@ export class Dispatcher {
   }
 
   #settleFailed(batch: Batch, error: unknown): void {
+    this.#collect(batch) // what finished before the worker died is in shared memory
     const lost = this.#reclaimPending(batch)
     const started = Atomics.load(this.#states, batch.base + kThreadIdField) !== 0
     this.#finish(batch)
@@ -178,10 +209,10 @@ export class Dispatcher {
   // Freezes the slots the worker never started and detaches them from the batch.
   #reclaimPending(batch: Batch): TaskEntry[] {
     const lost: TaskEntry[] = []
-    const slots = batch.base + kSlotsOffset
     for (const entry of batch.entries) {
       if (entry.settled) continue
-      if (Atomics.compareExchange(this.#states, slots + entry.slot, kPending, kCancelled) === kPending) {
+      const field = slotBase(batch.base, entry.slot) + kState
+      if (Atomics.compareExchange(this.#states, field, kPending, kCancelled) === kPending) {
         entry.batch = undefined
         lost.push(entry)
       }
@@ -191,7 +222,7 @@ export class Dispatcher {
 
   #finish(batch: Batch): void {
     batch.finished = true
-    this.#freeRegions.push(batch.base)
+    this.#freeRegions.push(batch.region)
   }
 
   #release(batch: Batch): void {

@@ -10,7 +10,8 @@ import {
   WorkerExitError,
 } from './errors.ts'
 import { defaultPoolSize } from './pool-size.ts'
-import { kSlotsOffset, type RunnerData } from './protocol.ts'
+import { type SharedRegions, slotBase } from './protocol.ts'
+import { ResultSlots } from './result-slots.ts'
 import { reviveError } from './serialize-error.ts'
 import { type ExecutorStats, StatsRecorder } from './stats.ts'
 import type { Task } from './task.ts'
@@ -63,6 +64,8 @@ const BATCHES_PER_WORKER = 2
 // A batch carries at most this much predicted work (mean run time per task), so a worker never holds tasks
 // another worker could start. Tasks without a measured run time yet travel alone.
 const BATCH_BUDGET_MS = 1
+// Shared memory for the results of one batch; a result that does not fit is posted as a message instead.
+const REGION_BYTES = 32 * 1024
 
 /**
  * A pool of worker threads for CPU-bound tasks, on piscina. `run()` returns a Future; small tasks are
@@ -95,22 +98,29 @@ export class Executor implements DispatchHost {
     this.#maxBatch = positive(options.maxBatch ?? 64, 'maxBatch')
     this.#errorClasses = new Map((options.errorClasses ?? []).map((c) => [c.name, c]))
     const capacity = this.threads * BATCHES_PER_WORKER
-    const stride = kSlotsOffset + this.#maxBatch
-    const states = new Int32Array(new SharedArrayBuffer(capacity * stride * Int32Array.BYTES_PER_ELEMENT))
+    const shared: SharedRegions = {
+      states: new Int32Array(new SharedArrayBuffer(capacity * slotBase(0, this.#maxBatch) * 4)),
+      results: new SharedArrayBuffer(capacity * REGION_BYTES),
+      stride: slotBase(0, this.#maxBatch),
+      regionBytes: REGION_BYTES,
+    }
     this.#pool = new Piscina({
       filename: RUNNER.href,
-      workerData: { states } satisfies RunnerData,
+      workerData: shared,
       maxThreads: this.threads,
       minThreads: Math.min(options.minThreads ?? this.threads, this.threads),
       idleTimeout: options.idleTimeout ?? 30_000,
       concurrentTasksPerWorker: BATCHES_PER_WORKER,
+      // idle workers wait in their event loop, not in Atomics.wait (which counts as busy): this keeps the
+      // workers' event-loop utilization in stats() true
+      atomics: 'disabled',
       execArgv: options.execArgv,
       env: options.env,
       resourceLimits: options.resourceLimits,
     })
     // a worker dying between tasks is replaced by piscina; nothing of ours was lost
     this.#pool.on('error', () => {})
-    this.#dispatcher = new Dispatcher(this.#pool, this, states, capacity, stride)
+    this.#dispatcher = new Dispatcher(this.#pool, this, new ResultSlots(shared), capacity, shared.stride)
   }
 
   /**

@@ -6,53 +6,75 @@
 import { parentPort, type TransferListItem, threadId, workerData } from 'node:worker_threads'
 import {
   type BatchMessage,
+  kDone,
   kFailed,
+  kFlushTag,
   kOk,
   kPending,
   kResultTag,
   kRunningField,
-  kSlotsOffset,
   kStarted,
+  kState,
   kThreadIdField,
   kTransfer,
   type ResultMessage,
-  type RunnerData,
+  type SharedRegions,
+  slotBase,
 } from './protocol.ts'
+import { ResultSlots } from './result-slots.ts'
 import { serializeError } from './serialize-error.ts'
 
 type Handler = (input: unknown) => unknown
 
-const { states } = workerData as RunnerData
+// Results held in shared memory longer than this are announced before the next task starts, so a fast
+// task's result never waits for a whole batch of neighbours.
+const FLUSH_AFTER_MS = 0.5
+
+const shared = workerData as SharedRegions
+const slots = new ResultSlots(shared)
+const { states } = slots
 const handlers = new Map<string, Handler>()
 let previous: Promise<unknown> = Promise.resolve()
 // Set once the executor marked this worker kKilled: it is about to be terminated and starts nothing more.
 // The slots it leaves pending are put back in the executor's queue.
 let doomed = false
 
-export default function runBatch(batch: BatchMessage): Promise<ResultMessage | undefined> {
+export default function runBatch(batch: BatchMessage): Promise<void> {
   const next = previous.then(() => runInOrder(batch))
   previous = next.then(noop, noop)
   return next
 }
 
-async function runInOrder({ id, keys, which, inputs, base }: BatchMessage): Promise<ResultMessage | undefined> {
+async function runInOrder({ id, keys, which, inputs, region }: BatchMessage): Promise<void> {
+  const base = region * shared.stride
   Atomics.store(states, base + kThreadIdField, threadId)
-  const last = inputs.length - 1
-  let lastResult: ResultMessage | undefined
-  for (let slot = 0; slot <= last && !doomed; slot++) {
+  let used = 0
+  let heldSince = -1
+  for (let slot = 0; slot < inputs.length && !doomed; slot++) {
+    if (heldSince >= 0 && performance.now() - heldSince > FLUSH_AFTER_MS) {
+      parentPort!.postMessage([kFlushTag, id])
+      heldSince = -1
+    }
     if (Atomics.compareExchange(states, base + kRunningField, 0, slot + 1) !== 0) {
       doomed = true
       break
     }
+    const field = slotBase(base, slot)
     // a slot the caller cancelled while it waited here is skipped
-    if (Atomics.compareExchange(states, base + kSlotsOffset + slot, kPending, kStarted) === kPending) {
+    if (Atomics.compareExchange(states, field + kState, kPending, kStarted) === kPending) {
       const result = await runTask(id, slot, keys[which === undefined ? 0 : which[slot]!]!, inputs[slot])
-      if (slot === last && isPlainData(result[4], 0)) lastResult = result
-      else post(result)
+      const after = isTransferred(result[4])
+        ? -1
+        : slots.write(region, used, field, result[3] === kOk, result[4], result[5])
+      if (after < 0) post(result)
+      else {
+        used = after
+        Atomics.store(states, field + kState, kDone)
+        if (heldSince < 0) heldSince = performance.now()
+      }
     }
     if (Atomics.compareExchange(states, base + kRunningField, slot + 1, 0) !== slot + 1) doomed = true
   }
-  return lastResult
 }
 
 async function runTask(id: number, slot: number, key: string, input: unknown): Promise<ResultMessage> {
@@ -67,6 +89,8 @@ async function runTask(id: number, slot: number, key: string, input: unknown): P
   }
 }
 
+// Results that shared memory cannot hold: large ones, transfers, and values the serializer refuses (which
+// fail the task here, with the clone error, while the worker lives on).
 function post(result: ResultMessage): void {
   const value = result[4]
   const moved = result[3] === kOk && isTransferred(value)
@@ -74,7 +98,6 @@ function post(result: ResultMessage): void {
   try {
     parentPort!.postMessage(result, moved ? value.transferList : undefined)
   } catch (error) {
-    // the value cannot be cloned (a function, a class with private state): the task fails, the worker lives
     result[3] = kFailed
     result[4] = serializeError(error)
     try {
@@ -98,25 +121,6 @@ async function loadHandler(key: string): Promise<Handler> {
   }
   handlers.set(key, handler as Handler)
   return handler as Handler
-}
-
-// Values that surely survive structured clone, checked in a bounded walk: piscina's worker dies on a return
-// value it cannot post, so anything else goes through post(), which survives the failure.
-const PLAIN_DATA_MAX_DEPTH = 3
-function isPlainData(value: unknown, depth: number): boolean {
-  if (typeof value !== 'object' || value === null) return typeof value !== 'function' && typeof value !== 'symbol'
-  if (depth === PLAIN_DATA_MAX_DEPTH || isTransferred(value)) return false
-  if (Array.isArray(value)) {
-    if (value.length > 16) return false
-    for (const item of value) if (!isPlainData(item, depth + 1)) return false
-    return true
-  }
-  if (Object.getPrototypeOf(value) !== Object.prototype) return false
-  let n = 0
-  for (const key in value) {
-    if (++n > 16 || !isPlainData((value as Record<string, unknown>)[key], depth + 1)) return false
-  }
-  return true
 }
 
 function noop(): void {}
