@@ -4,12 +4,14 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Duplex } from 'node:stream'
 import { defaultReactor, Future } from '@fasterapi/futures'
 import { Router } from '@fasterapi/router'
+import type { SessionOptions, SseSession } from '@fasterapi/sse'
 import { type APIRouter, RouteCollector, type RouterOptions, scoped } from './collector.ts'
 import { type CompressionConfig, type CompressionOptions, compressionConfig } from './compression.ts'
 import { RequestContext } from './context.ts'
 import type { Dependency, Overrides } from './depends.ts'
 import { type ErrorFormat, errorResponse } from './error-response.ts'
 import { HTTPException } from './errors.ts'
+import { openEventStream, TakeOverResponse } from './event-stream.ts'
 import { type Exchange, InjectExchange, NodeExchange } from './exchange.ts'
 import { buildOpenAPI, swaggerHtml } from './openapi.ts'
 import { Response } from './response.ts'
@@ -83,6 +85,11 @@ export type WebSocketHandler<P extends string, C extends RouteConfig> = (
   args: HandlerArgs<P, C> & { socket: WebSocketConnection },
 ) => unknown
 
+/** An event-stream route's handler: send on `sse`, or return an (async) iterable of events. */
+export type EventStreamHandler<P extends string, C extends RouteConfig> = (
+  args: HandlerArgs<P, C> & { sse: SseSession },
+) => unknown
+
 interface WebSocketRoute {
   compiled: CompiledRoute
   accept: (ex: UpgradeExchange, ctx: RequestContext) => void
@@ -110,6 +117,7 @@ export class App extends RouteCollector {
   readonly #wsRouter = new Router<WebSocketRoute>()
   readonly #sockets = new Set<WebSocketConnection>()
   readonly #rooms = new Map<string, Room>()
+  readonly #streams = new Set<SseSession>()
 
   constructor(options: AppOptions = {}) {
     super()
@@ -354,6 +362,15 @@ export class App extends RouteCollector {
     if (ex.headersSent) return
     const response = ctx.response ?? Response.json(null)
     if (ctx._cleanups !== undefined) ex.onDone(() => void this.#cleanUp(ctx, error))
+    if (response instanceof TakeOverResponse) {
+      try {
+        response.take(ex)
+      } catch (takeError) {
+        ctx.response = undefined
+        this.#fail(ctx, takeError)
+      }
+      return
+    }
     try {
       writeResponse(ex, response, ctx.method === 'HEAD', this.#compression)
     } catch (writeError) {
@@ -426,6 +443,46 @@ export class App extends RouteCollector {
     }
     this.#wsRouter.add('GET', path, { compiled, accept })
     return this
+  }
+
+  /**
+   * A Server-Sent Events route (GET): validated and given its dependencies like any route, then `handler`
+   * receives the session as `sse`; returning an (async) iterable of events streams it until it ends or the
+   * client leaves. Works over HTTP/1.1 and HTTP/2; never compressed.
+   * @example
+   * app.sse('/prices', { retry: 2000 }, ({ sse }) => channel.subscribe(sse))
+   */
+  sse<P extends string, const C extends RouteConfig & SessionOptions>(
+    path: P,
+    config: C,
+    handler: EventStreamHandler<P, C>,
+  ): this {
+    const hooks = {
+      track: (session: SseSession) => {
+        this.#streams.add(session)
+        session.closed.then(() => this.#streams.delete(session))
+      },
+      failed: (error: unknown) => this.#logger.error({ err: error, path }, 'event stream failed'),
+    }
+    return this.route('GET', path, { ...config, compress: false }, (args) => {
+      return new TakeOverResponse((ex) =>
+        openEventStream(ex, config, (sse) => handler({ ...args, sse } as never), hooks),
+      )
+    })
+  }
+
+  /** Open event streams. */
+  get eventStreams(): ReadonlySet<SseSession> {
+    return this.#streams
+  }
+
+  /** Ends every event stream with a final `retry` hint (ms) so clients come back after a restart. */
+  async closeEventStreams(retry = 1_000): Promise<void> {
+    const closing = [...this.#streams].map((session) => {
+      session.close({ retry })
+      return session.closed.toPromise()
+    })
+    await Promise.all(closing)
   }
 
   /** The room called `name`, created on first use; members leave it when they close. */

@@ -1,6 +1,7 @@
 export {
   App,
   type AppOptions,
+  type EventStreamHandler,
   type ExceptionHandler,
   type InjectOptions,
   type InjectResponse,

@@ -85,7 +85,7 @@ export async function listen(app: App, options: ListenOptions = {}): Promise<Run
     closing ??= (async () => {
       const deadline = options.shutdownTimeout ?? 10_000
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-      const sockets = app.closeWebSockets(1001)
+      const sockets = Promise.all([app.closeWebSockets(1001), app.closeEventStreams()])
       const timer = setTimeout(() => closeAll(server), deadline)
       closeIdle(server)
       await Promise.all([closed, sockets])
