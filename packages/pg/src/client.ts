@@ -2,7 +2,7 @@
 // transactions and pool controls hanging off it.
 
 import type { Connection } from './connection.ts'
-import { PgDriverError, QueryAbortedError } from './errors.ts'
+import { NOT_A_TEMPLATE, PgDriverError, QueryAbortedError, RELEASED, TRANSACTION_ROLLED_BACK } from './errors.ts'
 import { watchAbort } from './internal/cancel.ts'
 import type { Execution } from './internal/execution.ts'
 import { type ConnectionOptions, resolveConnectionOptions } from './options.ts'
@@ -76,7 +76,14 @@ export function createPool(options: CreatePoolOptions | string = {}): Sql {
         .execute()
         .catch(() => undefined)
       const result = await fn(tx)
-      await tx.unsafe('commit')
+      // COMMIT of a failed transaction block answers ROLLBACK without an error: the caller must hear of it
+      const committed = await tx.unsafe('commit')
+      if (committed.command === 'ROLLBACK') {
+        throw new PgDriverError(
+          TRANSACTION_ROLLED_BACK,
+          'the transaction was rolled back: a statement in it failed and the error was caught inside begin()',
+        )
+      }
       return result
     } catch (error) {
       if (!connection.closed) await tx.unsafe('rollback').catch(() => undefined)
@@ -115,7 +122,7 @@ class ConnectionRunner implements Runner {
 
   dispatch(ex: Execution): void {
     if (this.released) {
-      ex.failNow(new PgDriverError('PG_RELEASED', 'this connection was released; queries must run before release()'))
+      ex.failNow(new PgDriverError(RELEASED, 'this connection was released; queries must run before release()'))
       return
     }
     if (ex.signal?.aborted) {
@@ -130,7 +137,7 @@ class ConnectionRunner implements Runner {
 function bindSql(runner: Runner): TransactionSql {
   function sql<T = Row>(strings: TemplateStringsArray, ...values: unknown[]): Query<T> {
     if (!Array.isArray(strings) || !('raw' in strings)) {
-      throw new PgDriverError('PG_NOT_A_TEMPLATE', 'sql must be used as a tag: sql`select ...`; see sql.unsafe()')
+      throw new PgDriverError(NOT_A_TEMPLATE, 'sql must be used as a tag: sql`select ...`; see sql.unsafe()')
     }
     return new Query<T>(runner, strings, values, undefined, templateInfo(strings, sql).origin)
   }

@@ -149,6 +149,16 @@ export class ProtocolError extends PgDriverError {
   }
 }
 
+// codes carried by ConnectionError
 export const CONNECTION_FAILED = 'PG_CONNECTION_FAILED'
 export const CONNECTION_CLOSED = 'PG_CONNECTION_CLOSED'
 export const TLS_REFUSED = 'PG_TLS_REFUSED'
+
+// codes carried by PgDriverError for misuse of the API
+export const INVALID_IDENTIFIER = 'PG_INVALID_IDENTIFIER'
+export const INVALID_HELPER = 'PG_INVALID_HELPER'
+export const INVALID_FRAGMENT = 'PG_INVALID_FRAGMENT'
+export const NOT_A_TEMPLATE = 'PG_NOT_A_TEMPLATE'
+export const RELEASED = 'PG_RELEASED'
+/** COMMIT answered ROLLBACK: an error inside the transaction was caught and the transaction is lost. */
+export const TRANSACTION_ROLLED_BACK = 'PG_TRANSACTION_ROLLED_BACK'

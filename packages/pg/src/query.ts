@@ -1,6 +1,6 @@
 // A query is lazy: it is compiled and sent when first awaited (or `.execute()`d), so it can also be
 // nested into another template as a fragment. Queries awaited in the same turn share one socket write.
-import { PgDriverError, QueryAbortedError } from './errors.ts'
+import { INVALID_FRAGMENT, PgDriverError, QueryAbortedError } from './errors.ts'
 import type { QueryHooks } from './hooks.ts'
 import { Execution, OBJECTS, VALUES } from './internal/execution.ts'
 import type { Result } from './result.ts'
@@ -133,10 +133,10 @@ export class Query<T = Row> extends SqlPart implements PromiseLike<Result<T>> {
   /** Inlines this query into an enclosing template, renumbering its parameters. */
   appendTo(out: CompiledSql): void {
     if (this.#promise !== undefined) {
-      throw new PgDriverError('PG_INVALID_FRAGMENT', 'a query that was already executed cannot be nested')
+      throw new PgDriverError(INVALID_FRAGMENT, 'a query that was already executed cannot be nested')
     }
     if (this.#strings !== undefined) appendTemplate(out, this.#strings, this.#values)
     else if (this.#values.length === 0) out.text += this.#text!
-    else throw new PgDriverError('PG_INVALID_FRAGMENT', 'sql.unsafe() with parameters cannot be nested')
+    else throw new PgDriverError(INVALID_FRAGMENT, 'sql.unsafe() with parameters cannot be nested')
   }
 }

@@ -1,7 +1,7 @@
 // Building query text from tagged templates. Values always become `$n` parameters; only the helpers
 // below add text, and they quote what they add. Nested queries (sql`...` inside sql`...`) are inlined
 // with their own parameters renumbered.
-import { PgDriverError } from './errors.ts'
+import { INVALID_HELPER, INVALID_IDENTIFIER, PgDriverError } from './errors.ts'
 import { TypedValue } from './types/encode.ts'
 
 /** Marks objects that the template compiler expands instead of sending as one parameter. */
@@ -19,7 +19,7 @@ export interface CompiledSql {
 /** Quotes an identifier: `"name"`, with `"` doubled. */
 export function escapeIdentifier(name: string): string {
   if (typeof name !== 'string' || name.length === 0 || name.includes('\0')) {
-    throw new PgDriverError('PG_INVALID_IDENTIFIER', `invalid identifier ${JSON.stringify(name)}`)
+    throw new PgDriverError(INVALID_IDENTIFIER, `invalid identifier ${JSON.stringify(name)}`)
   }
   return `"${name.replace(/"/g, '""')}"`
 }
@@ -90,7 +90,7 @@ export class List extends SqlPart {
 
 function columnsOf(row: object | undefined, columns: readonly string[] | undefined, helper: string): readonly string[] {
   const names = columns ?? (row === undefined ? [] : Object.keys(row))
-  if (names.length === 0) throw new PgDriverError('PG_INVALID_HELPER', `sql.${helper}() needs at least one column`)
+  if (names.length === 0) throw new PgDriverError(INVALID_HELPER, `sql.${helper}() needs at least one column`)
   return names
 }
 
@@ -100,7 +100,7 @@ export class Insert extends SqlPart {
   readonly columns: readonly string[]
   constructor(rows: readonly Record<string, unknown>[], columns: readonly string[] | undefined) {
     super()
-    if (rows.length === 0) throw new PgDriverError('PG_INVALID_HELPER', 'sql.insert() needs at least one row')
+    if (rows.length === 0) throw new PgDriverError(INVALID_HELPER, 'sql.insert() needs at least one row')
     this.rows = rows
     this.columns = columnsOf(rows[0], columns, 'insert')
   }

@@ -160,6 +160,18 @@ describe('transactions', () => {
     })
   })
 
+  it('rejects with PG_TRANSACTION_ROLLED_BACK when an error caught inside made COMMIT roll back', async () => {
+    await withPool({ max: 1 }, async (sql) => {
+      const error = await sql
+        .begin(async (tx) => {
+          await tx`select 1/0`.catch(() => undefined)
+          return 'looks fine'
+        })
+        .catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: 'PG_TRANSACTION_ROLLED_BACK' })
+    })
+  })
+
   it('refuses queries issued on a transaction after it ended', async () => {
     await withPool({ max: 1 }, async (sql) => {
       let leaked: Sql | undefined
