@@ -3,7 +3,7 @@
 // self-signed certificate. initdb and postgres refuse to run as root, so as root they run as `postgres`.
 import { execFile as execFileCallback, execFileSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
-import { appendFile, chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { appendFile, chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -36,6 +36,8 @@ export interface Cluster {
   password: string
   binDir: string
   dataDir: string
+  /** The self-signed certificate (PEM) when `ssl` is on: trust it as `tls.ca` for sslmode=verify-full. */
+  certificate: string | undefined
   /** Directory of the server's Unix socket (pass it as `host` to connect through the socket). */
   socketDir: string
   /** Connection string for another user of this cluster. */
@@ -120,6 +122,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   if (options.ssl) {
     await execFile('openssl', [
       ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost'],
+      ...['-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
       ...['-keyout', join(dataDir, 'server.key'), '-out', join(dataDir, 'server.crt')],
     ])
     await chmod(join(dataDir, 'server.key'), 0o600)
@@ -171,6 +174,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     binDir,
     dataDir,
     socketDir: dir,
+    certificate: options.ssl ? await readFile(join(dataDir, 'server.crt'), 'utf8') : undefined,
     urlFor,
     async restart() {
       await run('pg_ctl', ['-D', dataDir, '-l', log, '-m', 'fast', '-w', '-t', '60', 'restart'])

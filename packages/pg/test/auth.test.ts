@@ -94,6 +94,11 @@ describe('TLS', () => {
     expect(await whoAmI(`${inject('clusterUrl')}?sslmode=disable`)).toMatchObject({ ssl: false })
   })
 
+  it('verifies the certificate and host name with sslmode=verify-full when the CA is given', async () => {
+    const url = `${inject('clusterUrl')}?sslmode=verify-full`
+    expect(await whoAmI(url, { tls: { ca: inject('certificate') } })).toMatchObject({ ssl: true })
+  })
+
   it('refuses a self-signed certificate with sslmode=verify-full', async () => {
     const error = await whoAmI(`${inject('clusterUrl')}?sslmode=verify-full`).catch((e: unknown) => e)
     expect((error as ConnectionError).code).toBe('PG_CONNECTION_FAILED')

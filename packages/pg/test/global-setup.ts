@@ -17,6 +17,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('databaseUrl', process.env.DATABASE_URL ?? cluster.url)
   project.provide('clusterUrl', cluster.url)
   project.provide('socketDir', cluster.socketDir)
+  project.provide('certificate', cluster.certificate ?? '')
   project.provide('md5Url', cluster.urlFor(USERS.md5.name, USERS.md5.password))
   project.provide('cleartextUrl', cluster.urlFor(USERS.cleartext.name, USERS.cleartext.password))
   project.provide('scramUrl', cluster.urlFor(USERS.scram.name, USERS.scram.password))
@@ -30,6 +31,7 @@ declare module 'vitest' {
     databaseUrl: string
     clusterUrl: string
     socketDir: string
+    certificate: string
     md5Url: string
     cleartextUrl: string
     scramUrl: string
