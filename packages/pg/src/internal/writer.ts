@@ -5,6 +5,7 @@
 import { type FastBuffer, fast } from './fast-buffer.ts'
 
 const INITIAL_SIZE = 16 * 1024
+const MAX_KEPT_SIZE = 1024 * 1024
 
 export class Writer {
   buffer: FastBuffer = fast(Buffer.allocUnsafe(INITIAL_SIZE))
@@ -85,6 +86,8 @@ export class Writer {
     const out = Buffer.allocUnsafe(this.length)
     this.buffer.copy(out, 0, 0, this.length)
     this.length = 0
+    // one huge parameter must not pin megabytes per connection for its lifetime
+    if (this.buffer.length > MAX_KEPT_SIZE) this.buffer = fast(Buffer.allocUnsafe(INITIAL_SIZE))
     return out
   }
 }
