@@ -2,11 +2,12 @@
 // 1. dispatch round trip of a trivial task, one at a time, vs raw piscina and tinypool;
 // 2. throughput of the same task with 1,000 in flight (saturation);
 // 3. event-loop responsiveness: a cheap route's latency while a CPU-bound route (~20 ms per request) is
-//    hammered, with that work inline or offloaded (node:http server in a child process, autocannon load).
+//    hammered, with that work inline or offloaded (node:http server in a child process; autocannon hammers
+//    /cpu with 8 connections, a steady 200 requests/s probe times /cheap).
 // Rounds alternate between the pools and report medians: the cores are shared and noisy, ratios count.
 import autocannon from 'autocannon'
 import { createAdapters, IN_FLIGHT, type PoolAdapter } from './impl.ts'
-import { CPU_MS, MODES, startServer } from './load.ts'
+import { CPU_MS, MODES, probeLatency, startServer } from './load.ts'
 
 const ROUNDS = 5
 const ROUND_TRIPS = 2_000
@@ -73,17 +74,10 @@ async function responsiveness(): Promise<void> {
       await autocannon({ url: `${server.url}/cpu`, connections: 2, amount: 20 }) // warm the pool
       const [cpu, cheap] = await Promise.all([
         autocannon({ url: `${server.url}/cpu`, connections: 8, duration: HTTP_SECONDS, timeout: 10 }),
-        autocannon({
-          url: `${server.url}/cheap`,
-          connections: 2,
-          overallRate: 200,
-          duration: HTTP_SECONDS,
-          timeout: 10,
-        }),
+        probeLatency(`${server.url}/cheap`, 200, HTTP_SECONDS),
       ])
-      const l = cheap.latency
       console.log(
-        `| ${mode} | ${fixed(l.p50, 2)} ms | ${fixed(l.p99, 2)} ms | ${fixed(l.max, 0)} ms | ${cheap.timeouts} | ${fixed(cpu.requests.average)} |`,
+        `| ${mode} | ${fixed(cheap.p50, 2)} ms | ${fixed(cheap.p99, 2)} ms | ${fixed(cheap.max, 0)} ms | ${cheap.timeouts} | ${fixed(cpu.requests.average)} |`,
       )
     } finally {
       server.stop()

@@ -60,6 +60,8 @@ export interface SharedRegions {
   results: SharedArrayBuffer
   stride: number
   regionBytes: number
+  /** Added to each worker thread's nice value (Linux, where it is per thread). */
+  niceIncrement: number
 }
 
 // Results that do not fit the region, carry transfers or cannot be encoded travel as a message instead:

@@ -3,6 +3,7 @@
 // before (piscina may deliver two, so a worker never idles for a round trip between batches). Running one task
 // at a time per worker is what lets the executor stop a task by terminating its worker without touching
 // another task that had started.
+import { getPriority, setPriority } from 'node:os'
 import { parentPort, type TransferListItem, threadId, workerData } from 'node:worker_threads'
 import {
   type BatchMessage,
@@ -34,6 +35,7 @@ const shared = workerData as SharedRegions
 const slots = new ResultSlots(shared)
 const { states } = slots
 const handlers = new Map<string, Handler>()
+lowerPriority(shared.niceIncrement)
 let previous: Promise<unknown> = Promise.resolve()
 // Set once the executor marked this worker kKilled: it is about to be terminated and starts nothing more.
 // The slots it leaves pending are put back in the executor's queue.
@@ -121,6 +123,18 @@ async function loadHandler(key: string): Promise<Handler> {
   }
   handlers.set(key, handler as Handler)
   return handler as Handler
+}
+
+// On Linux a nice value belongs to a thread, and setPriority(0) is this worker thread only: the event loop
+// of the main thread keeps its priority and wins the CPU from workers when cores are short. Elsewhere
+// setPriority(0) would slow the whole process down, so it is left alone.
+function lowerPriority(increment: number): void {
+  if (increment <= 0 || process.platform !== 'linux') return
+  try {
+    setPriority(0, Math.min(19, getPriority(0) + increment))
+  } catch {
+    // not permitted here (some containers): run at the normal priority
+  }
 }
 
 function noop(): void {}

@@ -77,6 +77,15 @@ describe('Executor.run', () => {
     expect(await executor.run(tasks.postsOwnMessage, 7)).toBe(7)
   })
 
+  it('runs its worker threads niceIncrement below the event loop on Linux (nice is per thread there)', async () => {
+    const { getPriority } = await import('node:os')
+    const main = getPriority(0)
+    const lowered = process.platform === 'linux' ? Math.min(19, main + 7) : main
+    executor = new Executor({ threads: 1, niceIncrement: 7 })
+    expect(await executor.run(tasks.threadPriority, undefined)).toBe(lowered)
+    expect(getPriority(0)).toBe(main)
+  })
+
   it('rejects invalid options and relative module paths', () => {
     expect(() => new Executor({ threads: 0 })).toThrow(InvalidArgumentError)
     expect(() => defineTask('./tasks.ts', 'add')).toThrow(InvalidArgumentError)
