@@ -9,6 +9,8 @@ export interface EncodeAdapter {
   readonly name: string
   /** Byte-identical to the others (true) or only equal once parsed (false: a different field layout). */
   readonly sameLayout: boolean
+  /** `encode` returns a Promise that must be awaited (Hono). */
+  readonly async?: boolean
   encode(event: Fixture): unknown
   output(): string
 }
@@ -66,6 +68,7 @@ function hono(): EncodeAdapter {
   return {
     name: 'hono streamSSE',
     sameLayout: true,
+    async: true,
     encode: (e) => api.writeSSE({ event: e.event, data: JSON.stringify(e.json), id: e.id }),
     output: () => new TextDecoder().decode(last),
   }

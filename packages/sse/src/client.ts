@@ -20,7 +20,8 @@ export type JsonEvent<M extends EventMap> = {
 
 async function openBody(url: string | URL, options: EventStreamRequest): Promise<ReadableStream<Uint8Array>> {
   const headers: Record<string, string> = { accept: 'text/event-stream', ...options.headers }
-  if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId
+  // header values are byte strings: send the id's UTF-8 bytes, as EventSource does (§9.2.4)
+  if (options.lastEventId !== undefined) headers['last-event-id'] = Buffer.from(options.lastEventId).toString('latin1')
   const init: RequestInit = { headers, cache: 'no-store' }
   if (options.signal !== undefined) init.signal = options.signal
   const response = await fetch(url, init)

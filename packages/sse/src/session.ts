@@ -81,7 +81,7 @@ export class SseSession {
     if (!(keepAliveMs >= 0)) throw new InvalidArgumentError(`keepAliveMs must be >= 0, got ${keepAliveMs}`)
     if (!(maxQueueBytes > 0)) throw new InvalidArgumentError(`maxQueueBytes must be > 0, got ${maxQueueBytes}`)
     const header = req.headers['last-event-id']
-    this.lastEventId = typeof header === 'string' ? header : ''
+    this.lastEventId = typeof header === 'string' ? decodeHeaderUtf8(header) : ''
     this.#res = asResponseStream(res)
     this.#policy = queuePolicy
     this.#max = maxQueueBytes
@@ -255,6 +255,14 @@ export class SseSession {
     else if (typeof hooks === 'function') this.#closeHooks = [hooks, hook]
     else hooks.push(hook)
   }
+}
+
+const NON_ASCII = /[\u0080-\uffff]/
+
+// §9.2.4: the client sends Last-Event-ID "encoded as UTF-8"; node hands header values over as latin1
+// (one char per byte), so an id like 'é' arrives as 'Ã©' unless it is decoded again
+function decodeHeaderUtf8(value: string): string {
+  return NON_ASCII.test(value) ? Buffer.from(value, 'latin1').toString('utf8') : value
 }
 
 /**

@@ -20,7 +20,8 @@ describe('fetchEventStream', () => {
     })
     const events = []
     for await (const e of fetchEventStream(server.url, { lastEventId: '0' })) events.push(e)
-    expect(seen).toEqual(['0'])
+    for await (const _ of fetchEventStream(server.url, { lastEventId: 'ünï' })) break
+    expect(seen).toEqual(['0', Buffer.from('ünï').toString('latin1')])
     expect(events).toEqual([
       { type: 'message', data: 'a', lastEventId: '1' },
       { type: 'b', data: 'two\nlines', lastEventId: '1' },

@@ -37,6 +37,21 @@ function collect(source: EventSource, types: readonly string[]) {
   return { seen, untilCount }
 }
 
+/** A channel behind a session server and one EventSource on it, with its first stream open. */
+async function channelWithClient(history: number) {
+  const channel = new Channel('feed', { history })
+  const lastEventIds: (string | undefined)[] = []
+  // retry: 1 ms keeps the client's reconnection delay out of the test's running time
+  const s = await startSessionServer({ retry: 1 }, (session, req) => {
+    lastEventIds.push(req.headers['last-event-id'] as string | undefined)
+    channel.subscribe(session)
+  })
+  server = s.server
+  const source = new EventSource(s.url)
+  const { seen, untilCount } = collect(source, ['tick', 'too-far-behind'])
+  return { channel, lastEventIds, nth: s.nth, source, seen, untilCount, first: await s.nth(0) }
+}
+
 describe('with the eventsource client', () => {
   it('receives named, multi-line and JSON events with their ids', async () => {
     const s = await startSessionServer()
@@ -57,17 +72,7 @@ describe('with the eventsource client', () => {
   })
 
   it('reconnects after the server ends the stream, sends Last-Event-ID, and gets the missed events replayed', async () => {
-    const channel = new Channel('feed', { history: 50 })
-    const lastEventIds: (string | undefined)[] = []
-    // retry: 1 ms keeps the client's reconnection delay out of the test's running time
-    const s = await startSessionServer({ retry: 1 }, (session, req) => {
-      lastEventIds.push(req.headers['last-event-id'] as string | undefined)
-      channel.subscribe(session)
-    })
-    server = s.server
-    const source = new EventSource(s.url)
-    const { seen, untilCount } = collect(source, ['tick', 'too-far-behind'])
-    const first = await s.nth(0)
+    const { channel, lastEventIds, nth, source, seen, untilCount, first } = await channelWithClient(50)
     channel.publish({ event: 'tick', json: 1 })
     channel.publish({ event: 'tick', json: 2 })
     await untilCount(2)
@@ -76,7 +81,7 @@ describe('with the eventsource client', () => {
     // published while the client is away: only the history has them
     channel.publish({ event: 'tick', json: 3 })
     channel.publish({ event: 'tick', json: 4 })
-    await s.nth(1)
+    await nth(1)
     channel.publish({ event: 'tick', json: 5 })
     await untilCount(5)
     source.close()
@@ -91,18 +96,13 @@ describe('with the eventsource client', () => {
   })
 
   it('is told it is too far behind when it reconnects after the history moved past its id', async () => {
-    const channel = new Channel('feed', { history: 2 })
-    const s = await startSessionServer({ retry: 1 }, (session) => channel.subscribe(session))
-    server = s.server
-    const source = new EventSource(s.url)
-    const { seen, untilCount } = collect(source, ['tick', 'too-far-behind'])
-    const first = await s.nth(0)
+    const { channel, nth, source, seen, untilCount, first } = await channelWithClient(2)
     channel.publish({ event: 'tick', json: 1 })
     await untilCount(1)
     first.close()
     for (let n = 2; n <= 5; n++) channel.publish({ event: 'tick', json: n })
     await untilCount(2)
-    await s.nth(1)
+    await nth(1)
     channel.publish({ event: 'tick', json: 6 })
     await untilCount(3)
     source.close()
@@ -110,6 +110,21 @@ describe('with the eventsource client', () => {
       ['tick', '1', '1'],
       ['too-far-behind', '{"lastEventId":"1","resumedAt":"5"}', '5'],
       ['tick', '6', '6'],
+    ])
+  })
+
+  it('resumes from a non-ASCII id, which travels as UTF-8 bytes in Last-Event-ID', async () => {
+    const { channel, nth, source, seen, untilCount, first } = await channelWithClient(10)
+    channel.publish({ event: 'tick', json: 1, id: 'é-1' })
+    await untilCount(1)
+    first.close()
+    channel.publish({ event: 'tick', json: 2, id: 'é-2' })
+    expect((await nth(1)).lastEventId).toBe('é-1')
+    await untilCount(2)
+    source.close()
+    expect(seen.map((e) => [e.type, e.lastEventId])).toEqual([
+      ['tick', 'é-1'],
+      ['tick', 'é-2'],
     ])
   })
 })
