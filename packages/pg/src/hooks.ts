@@ -1,5 +1,5 @@
-// Observability: called around every query, for tracing and logs. A hook that throws is reported
-// through `process.emitWarning` and does not fail the query.
+// Observability: called around every query, for tracing and logs. A hook (or onNotice) that throws is
+// reported through `process.emitWarning` and does not fail the query.
 
 export interface QueryStartEvent {
   text: string

@@ -166,4 +166,26 @@ describe('session', () => {
       await noisy.end()
     }
   })
+
+  it('keeps the connection when onNotice throws, reporting it as a process warning', async () => {
+    const warnings: string[] = []
+    const onWarning = (warning: Error) => warnings.push(warning.message)
+    process.on('warning', onWarning)
+    const noisy = createPool({
+      url: inject('databaseUrl'),
+      max: 1,
+      onNotice: () => {
+        throw new Error('listener bug')
+      },
+    })
+    try {
+      await noisy`do $$ begin raise notice 'again'; end $$`
+      expect((await noisy`select 2 as ok`)[0]).toEqual({ ok: 2 })
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(warnings.some((w) => w.includes('listener bug'))).toBe(true)
+    } finally {
+      process.off('warning', onWarning)
+      await noisy.end()
+    }
+  })
 })

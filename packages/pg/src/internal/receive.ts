@@ -5,6 +5,7 @@
 import { Parser } from 'pg-protocol/dist/parser.js'
 import type { Connection } from '../connection.ts'
 import { PostgresError, ProtocolError } from '../errors.ts'
+import { callHook } from '../hooks.ts'
 import { applyCommandTag } from '../result.ts'
 import { authenticate } from './authenticate.ts'
 import { startCancelling } from './cancel.ts'
@@ -12,7 +13,8 @@ import { OBJECTS } from './execution.ts'
 import { type FastBuffer, fast } from './fast-buffer.ts'
 import { type Column, rowMaker } from './statement.ts'
 
-const parser = new Parser()
+// one parser for every connection: it is only ever handed single complete messages
+let parser = new Parser()
 let parsed: any
 const keep = (message: unknown): void => {
   parsed = message
@@ -20,7 +22,12 @@ const keep = (message: unknown): void => {
 
 /** Parses one complete message (type byte at `start - 5`) with pg-protocol. */
 function parse(buf: Buffer, start: number, end: number): any {
-  parser.parse(buf.subarray(start - 5, end), keep)
+  try {
+    parser.parse(buf.subarray(start - 5, end), keep)
+  } catch (error) {
+    parser = new Parser() // it may keep the bytes it choked on; the next message must not see them
+    throw error
+  }
   const message = parsed
   parsed = undefined
   return message
@@ -61,7 +68,7 @@ export function handleMessage(c: Connection, code: number, buf: Buffer, start: n
       const notice = c.options.onNotice
       if (notice !== undefined) {
         const message = parse(buf, start, end)
-        notice(new PostgresError(message.message ?? '', message))
+        callHook(notice, new PostgresError(message.message ?? '', message))
       }
       return
     }
