@@ -3,7 +3,7 @@
 // for earlier ones; ReadyForQuery ('Z') settles the oldest execution in flight.
 import type { Socket } from 'node:net'
 import { serialize } from 'pg-protocol'
-import { CONNECTION_CLOSED, ConnectionError } from './errors.ts'
+import { CONNECTION_CLOSED, CONNECTION_FAILED, ConnectionError } from './errors.ts'
 import { Execution } from './internal/execution.ts'
 import { openSocket } from './internal/open-socket.ts'
 import { handleMessage } from './internal/receive.ts'
@@ -67,9 +67,31 @@ export class Connection {
   static async connect(options: ResolvedConnectionOptions, registry: TypeRegistry): Promise<Connection> {
     const socket = await openSocket(options)
     const connection = new Connection(socket, options, registry)
-    const password = await readPassword(options)
+    let password: string | undefined
+    try {
+      password = await readPassword(options)
+    } catch (error) {
+      connection.destroy(error as Error)
+      throw error
+    }
+    // the connect timeout covers the whole handshake, not just the TCP connect
+    const timer = setTimeout(() => {
+      const where = `${options.host}:${options.port}`
+      const message = `timed out after ${options.connectTimeout} ms waiting for ${where} to complete startup`
+      connection.destroy(new ConnectionError(CONNECTION_FAILED, message))
+    }, options.connectTimeout)
     await new Promise<void>((resolve, reject) => {
-      connection.startup = { resolve, reject, password }
+      connection.startup = {
+        resolve: () => {
+          clearTimeout(timer)
+          resolve()
+        },
+        reject: (error) => {
+          clearTimeout(timer)
+          reject(error)
+        },
+        password,
+      }
       socket.write(
         serialize.startup({
           user: options.user,

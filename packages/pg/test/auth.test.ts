@@ -1,3 +1,4 @@
+import { createServer } from 'node:net'
 import { describe, expect, inject, it } from 'vitest'
 import { ConnectionError, createPool, PostgresError } from '../src/index.ts'
 
@@ -74,6 +75,20 @@ describe('authentication', () => {
       expect(row).toEqual({ local: true })
     } finally {
       await sql.end()
+    }
+  })
+
+  it('gives up with PG_CONNECTION_FAILED when the server accepts but never answers the startup', async () => {
+    const silent = createServer(() => undefined)
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const { port } = silent.address() as { port: number }
+    try {
+      const url = `postgres://u:p@127.0.0.1:${port}/db`
+      const error = await whoAmI(url, { connectTimeout: 200 }).catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: 'PG_CONNECTION_FAILED' })
+      expect((error as Error).message).toMatch(/complete startup/)
+    } finally {
+      silent.close()
     }
   })
 
