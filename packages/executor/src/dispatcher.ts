@@ -7,7 +7,6 @@ import {
   type BatchMessage,
   kCancelled,
   kDone,
-  kFlushTag,
   kKilled,
   kOk,
   kPending,
@@ -34,6 +33,9 @@ export interface DispatchHost {
 
 // times a task that never started may go back to the queue after its worker was lost
 const MAX_REQUEUES = 3
+// while batches of several tasks run, their finished results are read this often: a fast task's result waits
+// at most about this long for its slower neighbours in the same batch
+const HARVEST_MS = 1
 
 class Batch {
   readonly id: number
@@ -60,6 +62,7 @@ export class Dispatcher {
   // regions of the shared memory no batch holds; a batch holds one from dispatch until piscina settles it
   readonly #freeRegions: number[] = []
   #nextId = 1
+  #harvester: NodeJS.Timeout | undefined
 
   /** `slots` holds `capacity` regions of `stride` fields: at most `capacity` batches are in flight. */
   constructor(pool: Piscina, host: DispatchHost, slots: ResultSlots, capacity: number, stride: number) {
@@ -101,6 +104,7 @@ export class Dispatcher {
       if (entry.transfer !== undefined) (transferList ??= []).push(...entry.transfer)
     }
     this.#batches.set(batch.id, batch)
+    if (n > 1 && this.#harvester === undefined) this.#harvester = setInterval(this.#harvest, HARVEST_MS).unref()
     const message: BatchMessage = { id: batch.id, keys, which, inputs, region }
     this.#pool.run(message, transferList === undefined ? undefined : { transferList }).then(
       () => this.#onBatchDone(batch),
@@ -138,12 +142,29 @@ export class Dispatcher {
     if (!Array.isArray(message)) return
     const batch = this.#batches.get(message[1])
     if (batch === undefined) return
-    if (message[0] === kFlushTag && !batch.finished) this.#collect(batch)
-    else if (message[0] === kResultTag) {
+    if (message[0] === kResultTag) {
       const [, , slot, ok, value, runMs] = message as ResultMessage
       this.#deliver(batch, slot, ok === kOk, value, runMs)
       if (batch.finished) this.#release(batch)
     }
+  }
+
+  #harvest = (): void => {
+    let running = false
+    for (const batch of this.#batches.values()) {
+      if (batch.finished || batch.entries.length === 1) continue
+      running = true
+      this.#collect(batch)
+    }
+    if (!running) {
+      clearInterval(this.#harvester)
+      this.#harvester = undefined
+    }
+  }
+
+  /** Stops the harvest timer (the executor closed). */
+  stop(): void {
+    clearInterval(this.#harvester)
   }
 
   // Delivers the results the worker wrote to shared memory and nobody has read yet.

@@ -1,4 +1,3 @@
-import type { TransferListItem } from 'node:worker_threads'
 import { Future } from '@fasterapi/futures'
 import { Piscina } from 'piscina'
 import { Dispatcher, type DispatchHost } from './dispatcher.ts'
@@ -9,6 +8,7 @@ import {
   TaskTimeoutError,
   WorkerExitError,
 } from './errors.ts'
+import type { CloseOptions, ExecutorOptions, RunOptions } from './options.ts'
 import { defaultPoolSize } from './pool-size.ts'
 import { type SharedRegions, slotBase } from './protocol.ts'
 import { ResultSlots } from './result-slots.ts'
@@ -17,52 +17,6 @@ import { type ExecutorStats, StatsRecorder } from './stats.ts'
 import type { Task } from './task.ts'
 import { TaskEntry } from './task-entry.ts'
 import { TaskQueue } from './task-queue.ts'
-
-export interface ExecutorOptions {
-  /** Worker threads at most. @default defaultPoolSize(): the process's cores minus one, at least 1 */
-  threads?: number
-  /** Threads kept alive when idle; the others exit after `idleTimeout`. @default threads */
-  minThreads?: number
-  /** Milliseconds an idle thread above `minThreads` lives. @default 30_000 */
-  idleTimeout?: number
-  /** Tasks that may wait for a worker; one more is rejected at once with `QueueFullError`. @default 1024 */
-  maxQueue?: number
-  /** Small tasks sent to a worker in one message, at most. 1 turns batching off. @default 64 */
-  maxBatch?: number
-  /**
-   * Added to the worker threads' nice value on Linux, so that the event loop of the main thread wins the CPU
-   * from them when cores are short (0 keeps the normal priority). Measured in benchmarks/executor.
-   * @default 10
-   */
-  niceIncrement?: number
-  /** Error classes revived with their prototype (`instanceof` works) when a task throws them. */
-  errorClasses?: readonly (abstract new (
-    ...args: any[]
-  ) => Error)[]
-  /** Node options of the worker threads, e.g. `['--conditions=development']`. @default process.execArgv */
-  execArgv?: string[]
-  /** Environment of the worker threads. @default process.env */
-  env?: Record<string, string>
-  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number }
-}
-
-export interface RunOptions {
-  /** Aborting removes a queued task, or stops a running one (its worker is replaced). */
-  signal?: AbortSignal
-  /** Milliseconds from `run()` (queueing included) before the task fails with `TaskTimeoutError` and stops. */
-  timeout?: number
-  /** ArrayBuffers (or ports) of the input to move to the worker instead of copying them. */
-  transfer?: readonly TransferListItem[]
-  /** Higher runs first; equal priorities run in order. @default 0 */
-  priority?: number
-}
-
-export interface CloseOptions {
-  /** Milliseconds to wait for tasks; then the rest fail with `ExecutorClosedError`. @default 30_000 */
-  timeout?: number
-  /** `'run'`: queued tasks still run; `'reject'`: they fail at once with `ExecutorClosedError`. @default 'run' */
-  queued?: 'run' | 'reject'
-}
 
 const RUNNER = new URL(import.meta.url.endsWith('.ts') ? './runner.ts' : './runner.js', import.meta.url)
 // Piscina may hand a worker its next batch while the current one runs, so a worker never waits a round trip.
@@ -178,6 +132,7 @@ export class Executor implements DispatchHost {
     const finish = () => {
       clearTimeout(deadline)
       clearInterval(this.#keepAlive)
+      this.#dispatcher.stop()
       this.#onDrained = undefined
       this.#pool.destroy().then(() => resolve())
     }

@@ -8,7 +8,8 @@ export {
   TaskTimeoutError,
   WorkerExitError,
 } from './errors.ts'
-export { type CloseOptions, Executor, type ExecutorOptions, type RunOptions } from './executor.ts'
+export { Executor } from './executor.ts'
+export type { CloseOptions, ExecutorOptions, RunOptions } from './options.ts'
 export { defaultPoolSize, type PoolSizeOptions } from './pool-size.ts'
 export type { ExecutorStats, TimeSummary, WorkerLoad } from './stats.ts'
 export {

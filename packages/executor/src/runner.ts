@@ -9,7 +9,6 @@ import {
   type BatchMessage,
   kDone,
   kFailed,
-  kFlushTag,
   kOk,
   kPending,
   kResultTag,
@@ -26,10 +25,6 @@ import { ResultSlots } from './result-slots.ts'
 import { serializeError } from './serialize-error.ts'
 
 type Handler = (input: unknown) => unknown
-
-// Results held in shared memory longer than this are announced before the next task starts, so a fast
-// task's result never waits for a whole batch of neighbours.
-const FLUSH_AFTER_MS = 0.5
 
 const shared = workerData as SharedRegions
 const slots = new ResultSlots(shared)
@@ -51,12 +46,7 @@ async function runInOrder({ id, keys, which, inputs, region }: BatchMessage): Pr
   const base = region * shared.stride
   Atomics.store(states, base + kThreadIdField, threadId)
   let used = 0
-  let heldSince = -1
   for (let slot = 0; slot < inputs.length && !doomed; slot++) {
-    if (heldSince >= 0 && performance.now() - heldSince > FLUSH_AFTER_MS) {
-      parentPort!.postMessage([kFlushTag, id])
-      heldSince = -1
-    }
     if (Atomics.compareExchange(states, base + kRunningField, 0, slot + 1) !== 0) {
       doomed = true
       break
@@ -72,7 +62,6 @@ async function runInOrder({ id, keys, which, inputs, region }: BatchMessage): Pr
       else {
         used = after
         Atomics.store(states, field + kState, kDone)
-        if (heldSince < 0) heldSince = performance.now()
       }
     }
     if (Atomics.compareExchange(states, base + kRunningField, slot + 1, 0) !== slot + 1) doomed = true

@@ -3,7 +3,7 @@
 // batch behaves like its tasks sent one by one.
 import { afterEach, describe, expect, it } from 'vitest'
 import { Executor, WorkerExitError } from '../src/index.ts'
-import { flags, occupy, reasonOf, started, tasks } from './helpers.ts'
+import { flags, occupy, open, reasonOf, started, tasks } from './helpers.ts'
 
 let executor: Executor
 afterEach(async () => {
@@ -67,5 +67,19 @@ describe('batched tasks', () => {
     controller.abort()
     expect((await reasonOf(runs[2]!)).name).toBe('AbortError')
     expect(await Promise.all([runs[0], runs[1], runs[3], runs[4]])).toEqual([1, 2, 4, 5])
+  })
+
+  it('deliver a finished result while a slower neighbour of its batch still runs', async () => {
+    executor = new Executor({ threads: 1 })
+    const gate = flags(1)
+    await warm(() => executor.run(tasks.echoOrWait, { n: 1, gate }))
+    const worker = await occupy(executor)
+    const fast = executor.run(tasks.echoOrWait, { n: 5, gate })
+    const slow = executor.run(tasks.echoOrWait, { n: -1, gate })
+    await worker.release()
+    expect(await fast).toBe(5)
+    expect(slow.isReady).toBe(false)
+    open(gate)
+    expect(await slow).toBe(-1)
   })
 })
