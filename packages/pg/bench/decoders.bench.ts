@@ -1,7 +1,7 @@
 // Why each type is asked for in binary or in text: the text decoder against the binary one, per type, on
 // the bytes the server sends. A type goes binary only where binary wins (uuid and int8-as-string stay text).
 import { bench, do_not_optimize, group, run, summary } from 'mitata'
-import { fast } from '../src/internal/fast-buffer.ts'
+import { fast } from '../src/internal/bytes.ts'
 import { TypeRegistry } from '../src/types/registry.ts'
 
 const registry = new TypeRegistry()

@@ -4,12 +4,12 @@
 import type { Socket } from 'node:net'
 import { serialize } from 'pg-protocol'
 import { CONNECTION_CLOSED, CONNECTION_FAILED, ConnectionError } from './errors.ts'
+import { Writer } from './internal/bytes.ts'
 import { Execution } from './internal/execution.ts'
 import { openSocket } from './internal/open-socket.ts'
 import { handleMessage } from './internal/receive.ts'
 import { writeExecution } from './internal/send.ts'
 import { StatementCache } from './internal/statement.ts'
-import { Writer } from './internal/writer.ts'
 import { type ResolvedConnectionOptions, readPassword } from './options.ts'
 import type { TypeRegistry } from './types/registry.ts'
 

@@ -20,8 +20,14 @@ export {
   ProtocolError,
   QueryAbortedError,
 } from './errors.ts'
-export type { QueryEndEvent, QueryHooks, QueryStartEvent } from './hooks.ts'
-export { type ConnectionOptions, parseConnectionString, type SslMode } from './options.ts'
+export {
+  type ConnectionOptions,
+  parseConnectionString,
+  type QueryEndEvent,
+  type QueryHooks,
+  type QueryStartEvent,
+  type SslMode,
+} from './options.ts'
 export type { PoolOptions, PoolStats } from './pool.ts'
 export { Query, type Row } from './query.ts'
 export { type Column, Result } from './result.ts'

@@ -2,7 +2,6 @@
 // environment variables libpq reads (https://www.postgresql.org/docs/current/libpq-envars.html), defaults.
 import type { ConnectionOptions as TlsOptions } from 'node:tls'
 import { OptionError, type PostgresError } from './errors.ts'
-import type { QueryHooks } from './hooks.ts'
 import type { TypeOptions } from './types/registry.ts'
 
 export type SslMode = 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full'
@@ -137,4 +136,30 @@ export function parseConnectionString(text: string): ParsedUrl {
 export async function readPassword(options: ResolvedConnectionOptions): Promise<string | undefined> {
   const { password } = options
   return typeof password === 'function' ? await password() : password
+}
+
+// Observability: hooks called around every query, for tracing and logs.
+
+export interface QueryStartEvent {
+  text: string
+  params: readonly unknown[]
+}
+
+export interface QueryEndEvent extends QueryStartEvent {
+  /** Wall time from dispatch (queueing included) to the last message, in ms. */
+  durationMs: number
+  /** Rows returned or affected; 0 on error. */
+  rowCount: number
+  command: string
+  /** Set when the query failed. */
+  error: Error | undefined
+}
+
+/**
+ * @example
+ * createPool({ hooks: { afterQuery: (e) => log.info({ sql: e.text, ms: e.durationMs, rows: e.rowCount }) } })
+ */
+export interface QueryHooks {
+  beforeQuery?: (event: QueryStartEvent) => void
+  afterQuery?: (event: QueryEndEvent) => void
 }

@@ -5,11 +5,10 @@
 import { defaultReactor, type WheelTimer } from '@fasterapi/futures'
 import { Connection } from './connection.ts'
 import { PoolEndedError } from './errors.ts'
-import type { QueryHooks } from './hooks.ts'
 import { watchAbort } from './internal/cancel.ts'
 import type { Execution } from './internal/execution.ts'
 import { settle, type Waiter, WaitQueue, waiter } from './internal/wait-queue.ts'
-import type { ResolvedConnectionOptions } from './options.ts'
+import type { QueryHooks, ResolvedConnectionOptions } from './options.ts'
 import type { Runner } from './query.ts'
 import type { TypeRegistry } from './types/registry.ts'
 

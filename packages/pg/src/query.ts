@@ -1,8 +1,8 @@
 // A query is lazy: it is compiled and sent when first awaited (or `.execute()`d), so it can also be
 // nested into another template as a fragment. Queries awaited in the same turn share one socket write.
 import { INVALID_FRAGMENT, PgDriverError, QueryAbortedError } from './errors.ts'
-import type { QueryHooks } from './hooks.ts'
 import { Execution, OBJECTS, VALUES } from './internal/execution.ts'
+import type { QueryHooks } from './options.ts'
 import type { Result } from './result.ts'
 import { appendTemplate, type CompiledSql, finishTypes, SqlPart } from './sql.ts'
 import { TypedValue } from './types/encode.ts'

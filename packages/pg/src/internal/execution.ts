@@ -1,7 +1,7 @@
 // One run of a query on a connection: its text and parameters going out, its rows coming back, and the
 // promise the caller awaits. The connection fills it in as the protocol messages arrive.
 import { ParameterError, PostgresError, QueryAbortedError } from '../errors.ts'
-import { callHook, type QueryHooks } from '../hooks.ts'
+import type { QueryHooks } from '../options.ts'
 import { Result } from '../result.ts'
 import type { Decoder } from '../types/registry.ts'
 import type { Column, RowMaker, Statement } from './statement.ts'
@@ -135,5 +135,15 @@ export class Execution {
       error.stack = `${error.name}: ${error.message}${frames}`
     }
     return error
+  }
+}
+
+/** Calls a hook (or onNotice); one that throws becomes a process warning, never a failed query. */
+export function callHook<E>(hook: ((event: E) => void) | undefined, event: E): void {
+  if (hook === undefined) return
+  try {
+    hook(event)
+  } catch (error) {
+    process.emitWarning(`@fasterapi/pg query hook threw: ${error instanceof Error ? error.message : String(error)}`)
   }
 }

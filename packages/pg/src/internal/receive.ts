@@ -5,12 +5,11 @@
 import { Parser } from 'pg-protocol/dist/parser.js'
 import type { Connection } from '../connection.ts'
 import { PostgresError, ProtocolError } from '../errors.ts'
-import { callHook } from '../hooks.ts'
 import { applyCommandTag } from '../result.ts'
 import { authenticate } from './authenticate.ts'
+import { type FastBuffer, fast } from './bytes.ts'
 import { startCancelling } from './cancel.ts'
-import { OBJECTS } from './execution.ts'
-import { type FastBuffer, fast } from './fast-buffer.ts'
+import { callHook, OBJECTS } from './execution.ts'
 import { type Column, rowMaker } from './statement.ts'
 
 // one parser for every connection: it is only ever handed single complete messages

@@ -3,9 +3,9 @@
 // has its own Sync, so an error skips only its own segment and the executions after it keep their results.
 import { ParameterError } from '../errors.ts'
 import { type EncodedValue, encodeParameter } from '../types/encode.ts'
+import { type Writer, writeCloseStatement, writeDescribe, writeExecute, writeParse, writeSync } from './bytes.ts'
 import type { Execution } from './execution.ts'
 import type { StatementCache } from './statement.ts'
-import { type Writer, writeCloseStatement, writeDescribe, writeExecute, writeParse, writeSync } from './writer.ts'
 
 // reused between executions: parameters are encoded first so a bad one leaves nothing half-written
 const encoded: EncodedValue[] = []

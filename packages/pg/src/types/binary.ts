@@ -1,7 +1,7 @@
 // Decoders for the binary format, used for the types where it measured faster than text: no string is
 // built for numbers, booleans, bytea or timestamps. Layouts follow each type's `*send` function in the
 // server sources (int4send, float8send, timestamp_send...).
-import type { FastBuffer } from '../internal/fast-buffer.ts'
+import type { FastBuffer } from '../internal/bytes.ts'
 
 export type Decoder = (buf: FastBuffer, start: number, length: number) => unknown
 

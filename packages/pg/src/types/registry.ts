@@ -1,6 +1,6 @@
 // Chooses, per column type, the wire format asked for in Bind and the function that decodes it. Binary
 // where it measured faster (no intermediate string); text for everything else, parsed straight from bytes.
-import type { FastBuffer } from '../internal/fast-buffer.ts'
+import type { FastBuffer } from '../internal/bytes.ts'
 import {
   type Decoder,
   decodeBool,

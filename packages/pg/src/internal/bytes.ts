@@ -1,8 +1,18 @@
-// One growable output buffer per connection. Everything written during one event-loop turn goes out in
-// a single socket write (measured on postgres.js: +43% with 10 connections, no cost to a lone query).
+// Bytes in and out. Reading: Node's Buffer carries unchecked encoding methods (what Buffer#toString and
+// Buffer#write call underneath, skipping their argument normalisation) that @types/node does not declare.
+// Writing: one growable output buffer per connection; everything written during one event-loop turn goes out
+// in a single socket write (measured on postgres.js: +43% with 10 connections, no cost to a lone query).
 // Message layouts: https://www.postgresql.org/docs/current/protocol-message-formats.html
 
-import { type FastBuffer, fast } from './fast-buffer.ts'
+export interface FastBuffer extends Buffer {
+  utf8Slice(start: number, end: number): string
+  latin1Slice(start: number, end: number): string
+  utf8Write(value: string, offset: number): number
+}
+
+export function fast(buffer: Buffer): FastBuffer {
+  return buffer as FastBuffer
+}
 
 const INITIAL_SIZE = 16 * 1024
 const MAX_KEPT_SIZE = 1024 * 1024
