@@ -69,7 +69,7 @@ export class SseSession {
   #abort: AbortController | undefined = undefined
   #closed: FutureWithResolvers<SseError> | undefined = undefined
   #closeHooks: CloseHook | CloseHook[] | undefined = undefined
-  readonly #keepAlive: KeepAliveGroup | undefined
+  #keepAlive: KeepAliveGroup | undefined = undefined
   #blocked = false // the last write() returned false: wait for 'drain'
   #wroteSinceTick = false
   #room: FutureWithResolvers<boolean> | undefined = undefined
@@ -86,6 +86,10 @@ export class SseSession {
     this.#policy = queuePolicy
     this.#max = maxQueueBytes
     const first = options.retry === undefined ? FIRST_BYTES : encodeRetry(options.retry)
+    if (isResponseGone(this.#res)) {
+      this.#finish(new SessionClosedError('The client disconnected'))
+      return
+    }
     // 'drain' is listened to only while blocked, and 'error' only on a raw HTTP/2 stream (the one
     // kind that emits it): every listener is heap on each of thousands of idle responses
     this.#res.on('close', this.#onClose)
@@ -98,7 +102,6 @@ export class SseSession {
       this.#keepAlive = keepAliveGroup(options.timers ?? defaultReactor().timers, keepAliveMs)
       this.#keepAlive.add(this)
     }
-    if (isResponseGone(this.#res)) this.#finish(new SessionClosedError('The client disconnected'))
   }
 
   /** Aborted with the close reason when the stream ends: hand it to the producer. */
@@ -250,6 +253,8 @@ export class SseSession {
   _onClose(hook: CloseHook): void {
     const hooks = this.#closeHooks
     if (this.#reason !== undefined) hook(this)
+    else if (hooks === hook || (Array.isArray(hooks) && hooks.includes(hook)))
+      return // subscribed again
     else if (hooks === undefined)
       this.#closeHooks = hook // one channel per session is the common case: no array
     else if (typeof hooks === 'function') this.#closeHooks = [hooks, hook]
