@@ -105,6 +105,10 @@ describe('TLS', () => {
     expect(await whoAmI(`${inject('clusterUrl')}?sslmode=require`)).toMatchObject({ ssl: true })
   })
 
+  it('uses TLS with sslmode=prefer when the server offers it', async () => {
+    expect(await whoAmI(`${inject('clusterUrl')}?sslmode=prefer`)).toMatchObject({ ssl: true })
+  })
+
   it('stays in plain text with sslmode=disable', async () => {
     expect(await whoAmI(`${inject('clusterUrl')}?sslmode=disable`)).toMatchObject({ ssl: false })
   })
