@@ -22,7 +22,7 @@ import type { ResultSlots } from './result-slots.ts'
 import type { TaskEntry } from './task-entry.ts'
 
 export interface DispatchHost {
-  onResult(entry: TaskEntry, ok: boolean, value: unknown, runMs: number): void
+  onResult(entry: TaskEntry, ok: boolean, value: unknown, runMs: number, threadId: number): void
   /** The worker died while this task ran (or the batch could not be posted). */
   onCrash(entry: TaskEntry, error: unknown): void
   /** Tasks that never started on a worker that is gone: they go back to the queue. */
@@ -182,7 +182,7 @@ export class Dispatcher {
   #deliver(batch: Batch, slot: number, ok: boolean, value: unknown, runMs: number): void {
     const entry = batch.entries[slot]
     if (entry === undefined || entry.settled || entry.batch !== batch) return
-    this.#host.onResult(entry, ok, value, runMs)
+    this.#host.onResult(entry, ok, value, runMs, Atomics.load(this.#states, batch.base + kThreadIdField))
   }
 
   #onBatchDone(batch: Batch): void {

@@ -14,8 +14,9 @@ export interface ExecutorOptions {
   maxBatch?: number
   /**
    * Added to the worker threads' nice value on Linux, so that the event loop of the main thread wins the CPU
-   * from them when cores are short (0 keeps the normal priority). Measured in benchmarks/executor.
-   * @default 10
+   * from them when cores are short. Costs round-trip latency on a loaded machine (the workers wake later);
+   * compared in benchmarks/executor.
+   * @default 0
    */
   niceIncrement?: number
   /** Error classes revived with their prototype (`instanceof` works) when a task throws them. */

@@ -31,53 +31,93 @@ const slots = new ResultSlots(shared)
 const { states } = slots
 const handlers = new Map<string, Handler>()
 lowerPriority(shared.niceIncrement)
-let previous: Promise<unknown> = Promise.resolve()
 // Set once the executor marked this worker kKilled: it is about to be terminated and starts nothing more.
 // The slots it leaves pending are put back in the executor's queue.
 let doomed = false
+// The batch running asynchronously (a task returned a promise) and those queued behind it; undefined when idle
+let tail: Promise<void> | undefined
+// bytes of the current batch's region holding results; batches on a worker run one at a time
+let used = 0
 
-export default function runBatch(batch: BatchMessage): Promise<void> {
-  const next = previous.then(() => runInOrder(batch))
-  previous = next.then(noop, noop)
-  return next
+/** Runs a batch; synchronous tasks run without a microtask hop, to keep the round trip short. */
+export default function runBatch(batch: BatchMessage): Promise<void> | undefined {
+  if (tail !== undefined) return queue(tail.then(() => runFrom(batch, 0)))
+  const pending = runFrom(batch, 0)
+  return pending === undefined ? undefined : queue(pending)
 }
 
-async function runInOrder({ id, keys, which, inputs, region }: BatchMessage): Promise<void> {
+function queue(pending: Promise<void>): Promise<void> {
+  const idle = () => {
+    if (tail === next) tail = undefined
+  }
+  const next: Promise<void> = pending.then(idle, idle)
+  tail = next
+  return pending
+}
+
+function runFrom(batch: BatchMessage, first: number): Promise<void> | undefined {
+  const { keys, which, inputs, region } = batch
+  if (first === 0) {
+    const missing = keys.filter((key) => !handlers.has(key))
+    if (missing.length > 0) return Promise.all(missing.map(loadHandler)).then(() => runFrom(batch, 0))
+    used = 0
+  }
   const base = region * shared.stride
   Atomics.store(states, base + kThreadIdField, threadId)
-  let used = 0
-  for (let slot = 0; slot < inputs.length && !doomed; slot++) {
+  for (let slot = first; slot < inputs.length && !doomed; slot++) {
     if (Atomics.compareExchange(states, base + kRunningField, 0, slot + 1) !== 0) {
       doomed = true
       break
     }
     const field = slotBase(base, slot)
     // a slot the caller cancelled while it waited here is skipped
-    if (Atomics.compareExchange(states, field + kState, kPending, kStarted) === kPending) {
-      const result = await runTask(id, slot, keys[which === undefined ? 0 : which[slot]!]!, inputs[slot])
-      const after = isTransferred(result[4])
-        ? -1
-        : slots.write(region, used, field, result[3] === kOk, result[4], result[5])
-      if (after < 0) post(result)
-      else {
-        used = after
-        Atomics.store(states, field + kState, kDone)
-      }
+    if (Atomics.compareExchange(states, field + kState, kPending, kStarted) !== kPending) {
+      endTask(base, slot)
+      continue
     }
-    if (Atomics.compareExchange(states, base + kRunningField, slot + 1, 0) !== slot + 1) doomed = true
+    const handler = handlers.get(keys[which === undefined ? 0 : which[slot]!]!)!
+    const start = performance.now()
+    let value: unknown
+    try {
+      value = handler(inputs[slot])
+    } catch (error) {
+      finish(batch, slot, kFailed, serializeError(error), start)
+      continue
+    }
+    if (isThenable(value)) {
+      return Promise.resolve(value).then(
+        (resolved) => {
+          finish(batch, slot, kOk, resolved, start)
+          return runFrom(batch, slot + 1)
+        },
+        (error: unknown) => {
+          finish(batch, slot, kFailed, serializeError(error), start)
+          return runFrom(batch, slot + 1)
+        },
+      )
+    }
+    finish(batch, slot, kOk, value, start)
   }
+  return undefined
 }
 
-async function runTask(id: number, slot: number, key: string, input: unknown): Promise<ResultMessage> {
-  const start = performance.now()
-  try {
-    const handler = handlers.get(key) ?? (await loadHandler(key))
-    let value = handler(input)
-    if (isThenable(value)) value = await value
-    return [kResultTag, id, slot, kOk, value, performance.now() - start]
-  } catch (error) {
-    return [kResultTag, id, slot, kFailed, serializeError(error), performance.now() - start]
+// Records a task's outcome (in shared memory, or posted when it cannot go there), then frees the worker.
+function finish(batch: BatchMessage, slot: number, ok: 0 | 1, value: unknown, start: number): void {
+  const runMs = performance.now() - start
+  const base = batch.region * shared.stride
+  const field = slotBase(base, slot)
+  const after =
+    ok === kOk && isTransferred(value) ? -1 : slots.write(batch.region, used, field, ok === kOk, value, runMs)
+  if (after < 0) post([kResultTag, batch.id, slot, ok, value, runMs])
+  else {
+    used = after
+    Atomics.store(states, field + kState, kDone)
   }
+  endTask(base, slot)
+}
+
+function endTask(base: number, slot: number): void {
+  if (Atomics.compareExchange(states, base + kRunningField, slot + 1, 0) !== slot + 1) doomed = true
 }
 
 // Results that shared memory cannot hold: large ones, transfers, and values the serializer refuses (which
@@ -101,17 +141,21 @@ function post(result: ResultMessage): void {
   }
 }
 
-async function loadHandler(key: string): Promise<Handler> {
+// Loads the export behind `key` once; when that fails, the task (and any later one with that key) fails with
+// the reason instead.
+async function loadHandler(key: string): Promise<void> {
   const hash = key.lastIndexOf('#')
   const moduleUrl = key.slice(0, hash)
   const exportName = key.slice(hash + 1)
-  const module = (await import(moduleUrl)) as Record<string, unknown>
-  const handler = module[exportName]
-  if (typeof handler !== 'function') {
-    throw new TypeError(`${moduleUrl} has no exported function "${exportName}"`)
+  try {
+    const handler = ((await import(moduleUrl)) as Record<string, unknown>)[exportName]
+    if (typeof handler !== 'function') throw new TypeError(`${moduleUrl} has no exported function "${exportName}"`)
+    handlers.set(key, handler as Handler)
+  } catch (error) {
+    handlers.set(key, () => {
+      throw error
+    })
   }
-  handlers.set(key, handler as Handler)
-  return handler as Handler
 }
 
 // On Linux a nice value belongs to a thread, and setPriority(0) is this worker thread only: the event loop
@@ -125,8 +169,6 @@ function lowerPriority(increment: number): void {
     // not permitted here (some containers): run at the normal priority
   }
 }
-
-function noop(): void {}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function'

@@ -11,7 +11,10 @@ export interface TimeSummary {
   max: number
 }
 
-/** A worker thread's event-loop utilization since it started: 0 idle, 1 always busy. */
+/**
+ * A worker thread's utilization since it started: the share of its time spent running tasks, 0 idle, 1 always
+ * busy. (Node's eventLoopUtilization() reads 1 for piscina workers, which block in Atomics.wait when idle.)
+ */
 export interface WorkerLoad {
   threadId: number
   utilization: number
@@ -46,8 +49,28 @@ export class StatsRecorder {
   readonly #waitTime: RecordableHistogram = createHistogram()
   // per task key: exponentially weighted mean run time, used to size batches
   readonly #meanRun = new Map<string, number>()
+  // per worker thread: when it started and how long it has run tasks, in ms
+  readonly #workers = new Map<number, { started: number; busy: number }>()
 
-  record(key: string, runMs: number, totalMs: number): void {
+  workerStarted(threadId: number): void {
+    this.#workers.set(threadId, { started: performance.now(), busy: 0 })
+  }
+
+  workerStopped(threadId: number): void {
+    this.#workers.delete(threadId)
+  }
+
+  workerLoads(): WorkerLoad[] {
+    const now = performance.now()
+    return Array.from(this.#workers, ([threadId, { started, busy }]) => ({
+      threadId,
+      utilization: now > started ? Math.min(1, busy / (now - started)) : 0,
+    }))
+  }
+
+  record(key: string, threadId: number, runMs: number, totalMs: number): void {
+    const worker = this.#workers.get(threadId)
+    if (worker !== undefined) worker.busy += runMs
     this.#runTime.record(Math.max(1, Math.round(runMs * US_PER_MS)))
     this.#waitTime.record(Math.max(1, Math.round((totalMs - runMs) * US_PER_MS)))
     const mean = this.#meanRun.get(key)

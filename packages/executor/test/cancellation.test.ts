@@ -37,7 +37,7 @@ describe('cancellation of a queued task', () => {
     const worker = await occupy(executor)
     const controller = new AbortController()
     const waiting = executor.run(tasks.record, 20, { signal: controller.signal })
-    await Promise.resolve() // dispatched into the worker's second batch slot
+    // it went straight to the worker's second batch slot
     expect(executor.stats().queued).toBe(0)
     controller.abort()
     expect((await reasonOf(waiting)).name).toBe('AbortError')

@@ -39,8 +39,7 @@ describe('Executor.run', () => {
     executor = new Executor({ threads: 1 })
     // occupies the only worker (and its second batch slot) until the test has queued everything
     const worker = await occupy(executor)
-    const filler = executor.run(tasks.record, -1)
-    await Promise.resolve() // the filler leaves the queue for the worker's second batch slot
+    const filler = executor.run(tasks.record, -1) // straight to the worker's second batch slot
     const low = [1, 2].map((n) => executor.run(tasks.record, n, { priority: 0 }))
     const high = [10, 11].map((n) => executor.run(tasks.record, n, { priority: 5 }))
     await worker.release()
@@ -105,7 +104,7 @@ describe('Executor.stats', () => {
     expect(stats.waitTime.count).toBe(2)
   })
 
-  it('reports each worker thread with its event-loop utilization', async () => {
+  it('reports each worker thread with the share of its time spent running tasks', async () => {
     executor = new Executor({ threads: 2 })
     await Promise.all([executor.run(tasks.spin, 5), executor.run(tasks.spin, 5)])
     const { workers, threads } = executor.stats()
@@ -116,15 +115,15 @@ describe('Executor.stats', () => {
       expect(worker.utilization).toBeGreaterThanOrEqual(0)
       expect(worker.utilization).toBeLessThanOrEqual(1)
     }
+    expect(workers.some((worker) => worker.utilization > 0)).toBe(true)
   })
 
   it('shows queued and running tasks while a worker is busy', async () => {
     executor = new Executor({ threads: 1 })
     const worker = await occupy(executor)
     const more = Array.from({ length: 5 }, (_, i) => executor.run(tasks.add, { a: i, b: 0 }))
-    const { queued, running } = executor.stats()
-    expect(queued + running).toBe(6)
-    expect(queued).toBe(5)
+    // the first one went straight to the worker's second batch slot
+    expect(executor.stats()).toMatchObject({ queued: 4, running: 2 })
     await worker.release()
     await Promise.all(more)
   })

@@ -13,7 +13,7 @@ describe('a bounded queue', () => {
     executor = new Executor({ threads: 1, maxQueue: 3 })
     const worker = await occupy(executor)
     const second = executor.run(tasks.add, { a: 0, b: 0 })
-    await Promise.resolve() // into the worker's second slot: the queue is empty again
+    // it went straight to the worker's second batch slot: the queue is empty
     const waiting = [1, 2, 3].map((n) => executor.run(tasks.add, { a: n, b: 0 }))
     const rejected = executor.run(tasks.add, { a: 4, b: 0 })
     expect(rejected.state).toBe('rejected')
