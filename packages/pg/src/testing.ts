@@ -85,7 +85,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const asRoot = process.getuid?.() === 0
   const run = (tool: string, args: string[]) =>
     asRoot
-      ? execFile('runuser', ['-u', 'postgres', '--', join(binDir, tool), ...args], { cwd: '/' })
+      ? execFile(runuser(), ['-u', 'postgres', '--', join(binDir, tool), ...args], { cwd: '/' })
       : execFile(join(binDir, tool), args)
   const dir = await mkdtemp(join(tmpdir(), 'fasterapi-pg-'))
   const owner = asRoot ? postgresOwner() : undefined
@@ -186,6 +186,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       await rm(dir, { recursive: true, force: true })
     },
   }
+}
+
+// runuser lives in /usr/sbin, which a non-login PATH (cron, CI runners, `env -i`) may leave out
+function runuser(): string {
+  return ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find((path) => existsSync(path)) ?? 'runuser'
 }
 
 function postgresOwner(): { uid: number; gid: number } {

@@ -46,7 +46,8 @@ describe('pool', () => {
   })
 
   it('rejects with AcquireTimeoutError when every connection stays reserved', async () => {
-    await withPool({ max: 1, acquireTimeout: 100 }, async (sql) => {
+    // long enough that a loaded machine still serves the last query in time, short enough to wait out twice
+    await withPool({ max: 1, acquireTimeout: 400 }, async (sql) => {
       const held = await sql.reserve()
       const error = await sql`select 1`.catch((e: unknown) => e)
       expect(error).toBeInstanceOf(AcquireTimeoutError)
