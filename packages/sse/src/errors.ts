@@ -44,6 +44,13 @@ export class QueueFullError extends SseError {
   }
 }
 
+/** The reason a session ended because its client took no bytes at all for a whole keep-alive interval. */
+export class ClientStalledError extends SseError {
+  constructor(intervalMs: number) {
+    super('SSE_CLIENT_STALLED', `The client read nothing for a whole keep-alive interval (${intervalMs} ms)`)
+  }
+}
+
 /** The typed client got a response that is not an event stream (status other than 200, or wrong type). */
 export class BadResponseError extends SseError {
   readonly status: number

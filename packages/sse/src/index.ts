@@ -10,6 +10,7 @@ export {
 export { EncodedEvent, encodeComment, encodeEvent, encodeRetry, type SseEvent } from './encoder.ts'
 export {
   BadResponseError,
+  ClientStalledError,
   InvalidArgumentError,
   InvalidFieldError,
   QueueFullError,

@@ -5,7 +5,13 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http'
 import { defaultReactor, Future, type FutureWithResolvers, type TimerWheel } from '@fasterapi/futures'
 import { type EncodedEvent, encodeComment, encodeEvent, encodeRetry, type SseEvent } from './encoder.ts'
-import { InvalidArgumentError, QueueFullError, SessionClosedError, type SseError } from './errors.ts'
+import {
+  ClientStalledError,
+  InvalidArgumentError,
+  QueueFullError,
+  SessionClosedError,
+  type SseError,
+} from './errors.ts'
 import { type KeepAliveGroup, keepAliveGroup } from './internal/keep-alive.ts'
 import { chunkSize, Outbox } from './internal/outbox.ts'
 import {
@@ -75,6 +81,7 @@ export class SseSession {
   #room: FutureWithResolvers<boolean> | undefined = undefined
   #reason: SseError | undefined = undefined
   #onDrain: (() => void) | undefined = undefined
+  #stallMark = -1 // bytes buffered at the previous tick while blocked; -1 = not blocked then
 
   constructor(req: RequestLike, res: EventStreamResponse, options: SessionOptions = {}) {
     const { keepAliveMs = 15_000, maxQueueBytes = 262_144, queuePolicy = 'close' } = options
@@ -193,6 +200,7 @@ export class SseSession {
 
   #drain(): void {
     this.#blocked = false
+    this.#stallMark = -1
     const outbox = this.#outbox
     if (outbox === undefined) return
     while (!outbox.isEmpty) {
@@ -210,8 +218,18 @@ export class SseSession {
 
   /** @internal One tick of the shared keep-alive timer. */
   _keepAliveTick(): void {
-    // a stream that carried anything since the last tick needs no comment; a blocked one has traffic
-    if (!this.#wroteSinceTick && !this.#blocked && !this.#res.write(KEEP_ALIVE)) this.#block()
+    if (this.#blocked) {
+      // Blocked since the previous tick with not one byte taken off the socket's buffer since: the peer
+      // has read nothing for a whole interval (a zero TCP window, or a host that is gone). Waiting for
+      // TCP to give up takes minutes and keeps a 'wait' producer parked; closing lets it reconnect.
+      const pending = this.#res.writableLength
+      if (this.#stallMark >= 0 && pending >= this.#stallMark)
+        this.#fail(new ClientStalledError(this.#keepAlive!.intervalMs))
+      else this.#stallMark = pending
+      return
+    }
+    // a stream that carried anything since the last tick needs no comment
+    if (!this.#wroteSinceTick && !this.#res.write(KEEP_ALIVE)) this.#block()
     this.#wroteSinceTick = false
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   BadResponseError,
+  ClientStalledError,
   InvalidArgumentError,
   InvalidFieldError,
   QueueFullError,
@@ -15,6 +16,7 @@ describe('errors', () => {
     [new SessionClosedError(), 'SSE_SESSION_CLOSED'],
     [new QueueFullError(10), 'SSE_QUEUE_FULL'],
     [new BadResponseError(500, 'text/html'), 'SSE_BAD_RESPONSE'],
+    [new ClientStalledError(15_000), 'SSE_CLIENT_STALLED'],
   ])('%s carries the stable code %s and its own name', (error, code) => {
     expect(error).toBeInstanceOf(SseError)
     expect(error.code).toBe(code)

@@ -1,7 +1,9 @@
-import { once } from 'node:events'
+import { EventEmitter, once } from 'node:events'
+import type { ServerResponse } from 'node:http'
 import { TimerWheel } from '@fasterapi/futures'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
+  ClientStalledError,
   createSession,
   EncodedEvent,
   QueueFullError,
@@ -132,8 +134,8 @@ describe('a slow client', () => {
   const big = { data: 'x'.repeat(16 * 1024) }
 
   // a session whose client stopped reading, written to until the socket refuses more and it queues
-  async function stalledSession(queuePolicy: QueuePolicy) {
-    const { url, nth } = await sessionServer({ maxQueueBytes: 64 * 1024, queuePolicy })
+  async function stalledSession(queuePolicy: QueuePolicy, options: SessionOptions = {}) {
+    const { url, nth } = await sessionServer({ maxQueueBytes: 64 * 1024, queuePolicy, ...options })
     const client = new StreamClient(url)
     await client.response
     client.pause()
@@ -186,6 +188,42 @@ describe('a slow client', () => {
     expect(await pending.at(-2)).toBe(false)
     expect(session.queuedBytes).toBe(0)
     await client.until((c) => c.ended)
+  })
+
+  it('is closed with ClientStalledError when it takes no bytes for a whole keep-alive interval', async () => {
+    const { timers, advance } = manualWheel()
+    const { client, session } = await stalledSession('wait', { timers, keepAliveMs: 100 })
+    advance(100) // the first tick while blocked notes how much is buffered
+    expect(session.isClosed).toBe(false)
+    advance(100) // the next finds not one byte taken
+    expect(await session.closed).toBeInstanceOf(ClientStalledError)
+    expect((await session.closed).code).toBe('SSE_CLIENT_STALLED')
+    await client.until((c) => c.ended)
+  })
+
+  it('is not taken for stalled while the socket drains, however slowly', async () => {
+    // a stand-in response whose buffered byte count the test controls: whether the peer reads a
+    // little between two ticks cannot be arranged deterministically over a real socket
+    const res = Object.assign(new EventEmitter(), {
+      writableLength: 100_000,
+      writableEnded: false,
+      destroyed: false,
+      writeHead: () => {},
+      write: () => false,
+      end: () => {},
+      destroy: () => {},
+    })
+    const { timers, advance } = manualWheel()
+    const session = createSession({ headers: {} }, res as unknown as ServerResponse, { timers, keepAliveMs: 100 })
+    session.send({ data: 'queued behind the first bytes' })
+    for (const taken of [10, 1, 1]) {
+      advance(100)
+      res.writableLength -= taken // the peer read a few bytes during the interval
+    }
+    advance(100)
+    expect(session.isClosed).toBe(false)
+    advance(100) // a whole interval without a byte taken
+    expect((await session.closed).code).toBe('SSE_CLIENT_STALLED')
   })
 })
 

@@ -12,8 +12,10 @@ export interface KeepAliveMember {
 class KeepAliveGroup {
   readonly #members = new Set<KeepAliveMember>()
   readonly #timer: WheelTimer
+  readonly intervalMs: number
 
   constructor(timers: TimerWheel, intervalMs: number) {
+    this.intervalMs = intervalMs
     this.#timer = timers.schedule(intervalMs, this.#tick)
     this.#timer.cancel() // armed by the first member
   }

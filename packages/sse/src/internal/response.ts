@@ -25,6 +25,7 @@ export interface ResponseStream {
   off(event: 'close' | 'drain' | 'error', listener: () => void): unknown
   readonly destroyed?: boolean
   readonly writableEnded: boolean
+  readonly writableLength: number
 }
 
 export function asResponseStream(res: EventStreamResponse): ResponseStream {
