@@ -16,6 +16,7 @@ import { type KeepAliveGroup, keepAliveGroup } from './internal/keep-alive.ts'
 import { chunkSize, Outbox } from './internal/outbox.ts'
 import {
   asResponseStream,
+  decodeHeaderUtf8,
   type EventStreamResponse,
   isHttp2Stream,
   isResponseGone,
@@ -278,14 +279,6 @@ export class SseSession {
     else if (typeof hooks === 'function') this.#closeHooks = [hooks, hook]
     else hooks.push(hook)
   }
-}
-
-const NON_ASCII = /[\u0080-\uffff]/
-
-// §9.2.4: the client sends Last-Event-ID "encoded as UTF-8"; node hands header values over as latin1
-// (one char per byte), so an id like 'é' arrives as 'Ã©' unless it is decoded again
-function decodeHeaderUtf8(value: string): string {
-  return NON_ASCII.test(value) ? Buffer.from(value, 'latin1').toString('utf8') : value
 }
 
 /**

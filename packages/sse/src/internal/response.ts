@@ -47,3 +47,11 @@ export function openResponse(res: EventStreamResponse, extra: OutgoingHttpHeader
 export function isResponseGone(res: ResponseStream): boolean {
   return res.destroyed === true || res.writableEnded === true
 }
+
+const NON_ASCII = /[\u0080-\uffff]/
+
+// §9.2.4: the client sends Last-Event-ID "encoded as UTF-8"; node hands header values over as latin1
+// (one char per byte), so an id like 'é' arrives as 'Ã©' unless it is decoded again
+export function decodeHeaderUtf8(value: string): string {
+  return NON_ASCII.test(value) ? Buffer.from(value, 'latin1').toString('utf8') : value
+}
