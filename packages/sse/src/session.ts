@@ -1,7 +1,7 @@
 // One client's event stream. Writes go straight to the response while the socket keeps up; once
 // `write()` returns false the rest waits in a bounded outbox until 'drain', and the queue policy
-// decides what happens when the client falls further behind. Keep-alive comments ride the shared
-// timer wheel: one Node interval for every session of the process.
+// decides what happens when the client falls further behind. Keep-alive comments ride one timer of
+// the shared timer wheel per interval, for every session of the process (internal/keep-alive.ts).
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http'
 import { defaultReactor, Future, type FutureWithResolvers, type TimerWheel } from '@fasterapi/futures'
 import { type EncodedEvent, encodeComment, encodeEvent, encodeRetry, type SseEvent } from './encoder.ts'
