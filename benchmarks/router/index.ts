@@ -16,8 +16,9 @@ import {
   type RouteDef,
 } from './input.ts'
 
-const gc = (globalThis as { gc?: () => void }).gc
-if (gc === undefined) throw new Error('run with --expose-gc (the bench script does)')
+const maybeGc = (globalThis as { gc?: () => void }).gc
+if (maybeGc === undefined) throw new Error('run with --expose-gc (the bench script does)')
+const gc: () => void = maybeGc
 
 interface Row {
   readonly name: string
@@ -61,10 +62,14 @@ function everyRouteFresh(name: string, lookups: readonly Lookup[], { buffer, sta
   }
 }
 
-const SETS: { routes: readonly RouteDef[]; rows: Row[] }[] = [
-  { routes: CLASSIC, rows: CLASSIC_LOOKUPS.map(single) },
+// `warm`: every lookup of the set, run before any timing, so that no adapter meets a path for the first
+// time inside a timed row (a long-running server has seen all its routes; a generated matcher would
+// otherwise pay a deoptimization on each branch it had no feedback for)
+const SETS: { routes: readonly RouteDef[]; warm: readonly Lookup[]; rows: Row[] }[] = [
+  { routes: CLASSIC, warm: CLASSIC_LOOKUPS, rows: CLASSIC_LOOKUPS.map(single) },
   {
     routes: GITHUB,
+    warm: [...GITHUB_ALL, ...GITHUB_LOOKUPS],
     rows: [
       ...GITHUB_LOOKUPS.map(single),
       everyRoute('github, every route in turn', GITHUB_ALL),
@@ -81,7 +86,7 @@ const baseline = everyRouteFresh('decoding the paths alone', GITHUB_ALL, pathBuf
 function heapPerLookup(fn: () => unknown, per: number): number {
   const calls = Math.max(1, Math.floor(2000 / per))
   const sample = (f: () => unknown) => {
-    gc!()
+    gc()
     const before = getHeapStatistics().used_heap_size
     for (let i = 0; i < calls; i++) do_not_optimize(f())
     return getHeapStatistics().used_heap_size - before
@@ -98,20 +103,32 @@ for (const set of SETS) set.rows = set.rows.filter((r) => only.test(r.name))
 // Interleaved rounds: every adapter of a row is measured once per round (mitata's measure(), a short
 // budget each), and its time is the median over the rounds. Load that comes and goes on a shared
 // machine then hits every adapter alike, which one long run per adapter does not.
-const ROUNDS = 7
-const BUDGET_NS = 40e6
+const ROUNDS = 5
+const BUDGET_NS = 20e6
+// The clock is this thread's CPU time, not wall time: on two shared cores with other jobs running, wall
+// time counts the moments the process sat descheduled, which came and went by 10x between rounds.
+// (process.threadCpuUsage is Node >= 23.9; older Nodes fall back to the whole process's CPU time)
+const cpuNow = () => {
+  const { user, system } = process.threadCpuUsage?.() ?? process.cpuUsage()
+  return (user + system) * 1e3
+}
+const TIMING = { min_cpu_time: BUDGET_NS, gc: false, now: cpuNow } as const
 
 const heap = new Map<string, number>()
 const ns = new Map<string, number>()
 const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!
 for (const set of SETS) {
   const finds = ADAPTERS.map((a) => a.build(set.routes))
+  for (const find of finds) {
+    for (let i = 0; i < 1000; i++) for (const l of set.warm) do_not_optimize(find(l.method, l.path))
+  }
   for (const row of set.rows) {
     const fns = finds.map((find) => row.make(find))
     const samples = fns.map(() => [] as number[])
     for (let round = 0; round < ROUNDS; round++) {
+      gc()
       for (const [i, fn] of fns.entries()) {
-        const stats = await measure(() => do_not_optimize(fn()), { min_cpu_time: BUDGET_NS })
+        const stats = await measure(() => do_not_optimize(fn()), TIMING)
         samples[i]!.push(stats.avg / row.per)
       }
     }
@@ -125,7 +142,7 @@ for (const set of SETS) {
 const base = baseline.make(noBaseline)
 const baseSamples: number[] = []
 for (let round = 0; round < ROUNDS; round++) {
-  baseSamples.push((await measure(() => do_not_optimize(base()), { min_cpu_time: BUDGET_NS })).avg / baseline.per)
+  baseSamples.push((await measure(() => do_not_optimize(base()), TIMING)).avg / baseline.per)
 }
 ns.set(`${baseline.name}\t-`, median(baseSamples))
 

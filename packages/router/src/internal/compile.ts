@@ -19,17 +19,6 @@ export type Walker = (
 
 type Scan = (path: string, pos: number, len: number, ctx: { pct: boolean }) => number
 
-// The end of the segment at pos: the next '/', '?' or '#'. Replaces an indexOf('/') and the scans for
-// '?', '#' and '%' over the whole path (three indexOf calls measured ~3x the cost of the whole walk).
-function segmentEnd(path: string, pos: number, len: number, ctx: { pct: boolean }): number {
-  for (let i = pos; i < len; i++) {
-    const c = path.charCodeAt(i)
-    if (c === 47 /* '/' */ || c === 63 /* '?' */ || c === 35 /* '#' */) return i
-    if (c === 37 /* '%' */) ctx.pct = true
-  }
-  return len
-}
-
 // The end of a catch-all at pos: the next '?' or '#'.
 function restEnd(path: string, pos: number, len: number, ctx: { pct: boolean }): number {
   for (let i = pos; i < len; i++) {
@@ -44,10 +33,11 @@ type FitsComposite = (node: Node, path: string, pos: number, end: number, st: In
 
 // Up to this many chars a part is compared char by char; longer ones use startsWith.
 const INLINE_CHARS = 16
-// A param subtree whose code is longer than this becomes a function of its own: TurboFan does not
-// optimize a function past ~60 KB of bytecode, and the GitHub API's one-function walker (65 KB of
-// source) stayed in Maglev at ~3x the time per lookup.
-const HOIST_CHARS = 6000
+// While a node's code is longer than this, its largest child subtree becomes a function of its own:
+// TurboFan does not optimize a function past ~60 KB of bytecode, and the GitHub API's one-function
+// walker (65 KB of source) stayed in Maglev at ~3x the time per lookup. Measured on the GitHub set:
+// 25 000 chars ~180 ns per lookup over every route, 8 000 ~250 (more calls), 4 000 ~250.
+const HOIST_CHARS = 25_000
 
 interface Pos {
   readonly base: string | null
@@ -75,7 +65,29 @@ class Emitter {
     return `{ const r = ${leafRef}.handlers[m] ?? ${leafRef}.any; if (r !== undefined) `
   }
 
+  // A node's code, with its children's code in place or, while the whole is longer than HOIST_CHARS,
+  // the largest child moved into a function of its own.
   node(node: Node, pos: Pos, pi: number): string {
+    const children: { code: string; base: string | null }[] = []
+    const child = (code: string, base: string | null) => `\u0000${children.push({ code, base }) - 1}\u0000`
+    const s = this.skeleton(node, pos, pi, child)
+    let total = s.length + children.reduce((n, c) => n + c.code.length, 0)
+    const order = children.map((_, i) => i).sort((a, b) => children[b]!.code.length - children[a]!.code.length)
+    for (const i of order) {
+      if (total <= HOIST_CHARS) break
+      const c = children[i]!
+      const call = this.hoist(c.code, c.base)
+      total -= c.code.length - call.length
+      c.code = call
+    }
+    // the placeholders split the skeleton into text at even indices and child numbers at odd ones
+    return s
+      .split('\u0000')
+      .map((part, i) => (i % 2 === 0 ? part : children[Number(part)]!.code))
+      .join('')
+  }
+
+  private skeleton(node: Node, pos: Pos, pi: number, child: (code: string, base: string | null) => string): string {
     let s = ''
     if (node.leaf !== null) {
       const leaf = this.ref(node.leaf)
@@ -85,13 +97,13 @@ class Emitter {
     }
     if (node.statics.length > 0) {
       s += `switch (path.charCodeAt(${expr(pos)})) {\n`
-      for (const child of node.statics) {
-        const part = child.part
+      for (const next of node.statics) {
+        const part = next.part
         const tests: string[] = []
         if (part.length > INLINE_CHARS) tests.push(`path.startsWith(${JSON.stringify(part)}, ${expr(pos)})`)
         else
           for (let i = 1; i < part.length; i++) tests.push(`path.charCodeAt(${at(pos, i)}) === ${part.charCodeAt(i)}`)
-        const inner = this.node(child, { base: pos.base, off: pos.off + part.length }, pi)
+        const inner = child(this.node(next, { base: pos.base, off: pos.off + part.length }, pi), pos.base)
         s += `case ${part.charCodeAt(0)}: if (${tests.join(' && ') || 'true'}) {\n${inner}}\nbreak\n`
       }
       s += '}\n'
@@ -99,9 +111,12 @@ class Emitter {
     if (node.params !== null) {
       const e = this.fresh()
       const p = expr(pos)
-      s += `{ const ${e} = segmentEnd(path, ${p}, len, ctx)\nif (${e} > ${p}) {\n`
+      // the segment ends at the next /, ? or #; the loop is written out because a helper call per param
+      // level did not get inlined in the larger walkers
+      s += `{ let ${e} = ${p}\nfor (; ${e} < len; ${e}++) { const c = path.charCodeAt(${e}); if (c === 47 || c === 63 || c === 35) break; if (c === 37) ctx.pct = true }\n`
+      s += `if (${e} > ${p}) {\n`
       for (const param of node.params) {
-        const inner = this.hoist(this.node(param, { base: e, off: 0 }, pi + param.count), e)
+        const inner = child(this.node(param, { base: e, off: 0 }, pi + param.count), e)
         if (param.kind === COMPOSITE) {
           s += `if (fitsComposite(${this.ref(param)}, path, ${p}, ${e}, st, ${pi})) {\n${inner}}\n`
         } else {
@@ -119,12 +134,13 @@ class Emitter {
     return s
   }
 
-  // Moves a subtree's code into a function whose only free variable is `base`.
-  private hoist(code: string, base: string): string {
-    if (code.length <= HOIST_CHARS) return code
+  // Moves a subtree's code into a function whose only free variable is `base` (none for a subtree at a
+  // constant offset).
+  private hoist(code: string, base: string | null): string {
     const name = `h${this.hoisted.length}`
-    this.hoisted.push(`function ${name}(path, len, m, st, ctx, ${base}) {\n${code}return null\n}`)
-    return `{ const r = ${name}(path, len, m, st, ctx, ${base}); if (r !== null) return r }\n`
+    const args = base === null ? 'path, len, m, st, ctx' : `path, len, m, st, ctx, ${base}`
+    this.hoisted.push(`function ${name}(${args}) {\n${code}return null\n}`)
+    return `{ const r = ${name}(${args}); if (r !== null) return r }\n`
   }
 }
 
@@ -138,7 +154,6 @@ export function compileTree(root: Node, fitsComposite: FitsComposite): Walker {
   const helpers: [string, Scan | typeof fits | FitsComposite][] = [
     ['fits', fits],
     ['fitsComposite', fitsComposite],
-    ['segmentEnd', segmentEnd],
     ['restEnd', restEnd],
   ]
   return new Function(...names, ...helpers.map(([n]) => n), source)(
@@ -204,8 +219,9 @@ export function compileParams(
       kind === STR
         ? `f.decode ? decodeURIComponent(f.path.slice(${a}, ${b})) : f.path.slice(${a}, ${b})`
         : `convert(${kind}, f.path, ${a}, ${b}, f.decode)`
-    return `p[${JSON.stringify(name)}] = ${value}`
+    return `this[${JSON.stringify(name)}] = ${value}`
   })
-  const source = `'use strict'\nreturn function params(f) {\nconst p = new Params()\n${lines.join('\n')}\nreturn p\n}`
-  return new Function('Params', 'convert', source)(Params, convert) as ParamsBuilder
+  // a constructor of its own per route: V8 sizes its objects from the stores in its body, exactly
+  const source = `'use strict'\nfunction P(f) {\n${lines.join('\n')}\n}\nP.prototype = proto\nreturn function params(f) { return new P(f) }`
+  return new Function('proto', 'convert', source)(Params.prototype, convert) as ParamsBuilder
 }

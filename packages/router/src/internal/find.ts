@@ -12,7 +12,7 @@ import type { RouteRecord } from '../route.ts'
 import { compileStatics, compileTree, type StaticLookup, type Walker } from './compile.ts'
 import { normalizePath } from './decode.ts'
 import { fits } from './kinds.ts'
-import { COMPOSITE, type Leaf, M_GET, M_OTHER, Node } from './tree.ts'
+import { COMPOSITE, type Leaf, M_GET, M_OTHER, Node, STANDARD_METHODS } from './tree.ts'
 
 export const SLASH_STRICT = 0
 export const SLASH_REDIRECT = 1
@@ -52,10 +52,7 @@ export function createContext(compile: boolean, slash: number, lower: boolean, m
   return {
     root: new Node(''),
     statics: new Map(),
-    methods: new Map([
-      ['GET', M_GET],
-      ['HEAD', 2],
-    ]),
+    methods: new Map(STANDARD_METHODS.map((method, i) => [method, i + 1])),
     st: new Int32Array(2),
     partial: null,
     pct: false,
@@ -164,8 +161,12 @@ function walk(
 function walkRoot(ctx: Context, path: string, len: number, m: number): RouteRecord<unknown> | null {
   ctx.partial = null
   if (!ctx.compile) return walk(ctx, ctx.root, path, 0, len, m, 0)
-  if (ctx.walker === null) ctx.walker = compileTree(ctx.root, fitsComposite)
-  return ctx.walker(path, len, m, ctx.st, ctx)
+  return (ctx.walker ?? compileWalker(ctx))(path, len, m, ctx.st, ctx)
+}
+
+function compileWalker(ctx: Context): Walker {
+  ctx.walker = compileTree(ctx.root, fitsComposite)
+  return ctx.walker
 }
 
 function found<T>(ctx: Context, route: RouteRecord<T>, path: string, decode: boolean): Found<T> {
@@ -173,7 +174,24 @@ function found<T>(ctx: Context, route: RouteRecord<T>, path: string, decode: boo
 }
 
 function methodId(ctx: Context, method: string): number {
-  return method === 'GET' ? M_GET : (ctx.methods.get(method) ?? M_OTHER)
+  // the standard methods by a switch (a Map lookup measured ~10 ns), in STANDARD_METHODS order
+  switch (method) {
+    case 'GET':
+      return M_GET
+    case 'HEAD':
+      return 2
+    case 'POST':
+      return 3
+    case 'PUT':
+      return 4
+    case 'DELETE':
+      return 5
+    case 'PATCH':
+      return 6
+    case 'OPTIONS':
+      return 7
+  }
+  return ctx.methods.get(method) ?? M_OTHER
 }
 
 /** Matches one request. Never throws: a bad path is a 400/414 result. */
@@ -229,7 +247,8 @@ function findSlow<T>(ctx: Context, m: number, raw: string): MatchResult<T> {
   if (ctx.compile && !ctx.lower) {
     // the compiled walker takes the raw path; only a '%' sends the request through prepare()
     ctx.pct = false
-    const route = walkRoot(ctx, raw, raw.length, m) as RouteRecord<T> | null
+    ctx.partial = null
+    const route = (ctx.walker ?? compileWalker(ctx))(raw, raw.length, m, ctx.st, ctx) as RouteRecord<T> | null
     if (!ctx.pct) {
       if (route !== null) return found(ctx, route, raw, false)
       const denied = notAllowed(ctx)

@@ -9,6 +9,8 @@ import { KIND_NAMES, type Piece, STR } from './pattern.ts'
 export const M_OTHER = 0
 export const M_GET = 1
 export const M_HEAD = 2
+/** The methods with fixed ids (a switch finds them); others get ids from 8 on as routes name them. */
+export const STANDARD_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const
 
 /** Marks a param node whose segment mixes static text and params ('{name}.{ext}'). */
 export const COMPOSITE = 9
