@@ -33,6 +33,14 @@ function checkLine(field: string, value: string, rejectNul: boolean): string {
   return value
 }
 
+// the last event type that passed checkLine: streams repeat a handful of types, so most events skip the scan
+let checkedType = ''
+
+function checkType(type: string): string {
+  if (type !== checkedType) checkedType = checkLine('event', type, false)
+  return type
+}
+
 const LINE_BREAK = /\r\n|\r|\n/
 
 // 'a\r\nb' → 'data: a\ndata: b\n'. A trailing line break becomes an empty last line, which the
@@ -69,7 +77,7 @@ export function encodeEvent(event: SseEvent): string {
 
 function encodeWithData(event: SseEvent, data: string | undefined): string {
   let out = event.comment === undefined ? '' : dataLines(':', event.comment)
-  if (event.event !== undefined) out += `event: ${checkLine('event', event.event, false)}\n`
+  if (event.event !== undefined) out += `event: ${checkType(event.event)}\n`
   if (data !== undefined) {
     // invariant: JSON.stringify escapes CR and LF inside strings and emits no raw line break, so JSON is one line
     out += event.data === undefined ? `data: ${data}\n` : dataLines('data: ', data)
