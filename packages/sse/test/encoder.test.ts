@@ -63,6 +63,12 @@ describe('encodeEvent', () => {
     expect(error).toMatchObject({ code: 'SSE_INVALID_FIELD', field })
   })
 
+  it('checks every new event type, also right after a valid one was accepted', () => {
+    expect(encodeEvent({ event: 'ok', data: 'x' })).toBe('event: ok\ndata: x\n\n')
+    expect(() => encodeEvent({ event: 'ok\r\nid: 1', data: 'x' })).toThrow(InvalidFieldError)
+    expect(encodeEvent({ event: 'ok', data: 'y' })).toBe('event: ok\ndata: y\n\n')
+  })
+
   it('accepts NUL in an event type, where the spec does not forbid it', () => {
     expect(encodeEvent({ event: 'a\0b', data: 'x' })).toBe('event: a\0b\ndata: x\n\n')
   })
