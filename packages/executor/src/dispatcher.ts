@@ -33,8 +33,9 @@ export interface DispatchHost {
 
 // times a task that never started may go back to the queue after its worker was lost
 const MAX_REQUEUES = 3
-// while batches of several tasks run, their finished results are read this often: a fast task's result waits
-// at most about this long for its slower neighbours in the same batch
+// while batches run, their finished results are read this often, whatever piscina reports: a fast task's
+// result waits at most about this long for a slow neighbour in its batch, or for a completion notice piscina's
+// worker holds back (it waits for stdout to flush before answering, and may start the next batch meanwhile)
 const HARVEST_MS = 1
 
 class Batch {
@@ -104,7 +105,7 @@ export class Dispatcher {
       if (entry.transfer !== undefined) (transferList ??= []).push(...entry.transfer)
     }
     this.#batches.set(batch.id, batch)
-    if (n > 1 && this.#harvester === undefined) this.#harvester = setInterval(this.#harvest, HARVEST_MS).unref()
+    if (this.#harvester === undefined) this.#harvester = setInterval(this.#harvest, HARVEST_MS).unref()
     const message: BatchMessage = { id: batch.id, keys, which, inputs, region }
     this.#pool.run(message, transferList === undefined ? undefined : { transferList }).then(
       () => this.#onBatchDone(batch),
@@ -152,7 +153,7 @@ export class Dispatcher {
   #harvest = (): void => {
     let running = false
     for (const batch of this.#batches.values()) {
-      if (batch.finished || batch.entries.length === 1) continue
+      if (batch.finished) continue
       running = true
       this.#collect(batch)
     }

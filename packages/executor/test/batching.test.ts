@@ -74,8 +74,24 @@ describe('batched tasks', () => {
     const gate = flags(1)
     await warm(() => executor.run(tasks.echoOrWait, { n: 1, gate }))
     const worker = await occupy(executor)
+    const filler = executor.run(tasks.echoOrWait, { n: 0, gate }) // takes the worker's second batch slot
     const fast = executor.run(tasks.echoOrWait, { n: 5, gate })
-    const slow = executor.run(tasks.echoOrWait, { n: -1, gate })
+    const slow = executor.run(tasks.echoOrWait, { n: -1, gate }) // in one batch with fast, after it
+    await worker.release()
+    expect(await filler).toBe(0)
+    expect(await fast).toBe(5)
+    expect(slow.isReady).toBe(false)
+    open(gate)
+    expect(await slow).toBe(-1)
+  })
+
+  it('deliver a finished task while the next batch on its worker blocks', async () => {
+    executor = new Executor({ threads: 1 })
+    const gate = flags(1)
+    await warm(() => executor.run(tasks.echoOrWait, { n: 1, gate }))
+    const worker = await occupy(executor)
+    const fast = executor.run(tasks.echoOrWait, { n: 5, gate }) // alone, in the worker's second slot
+    const slow = executor.run(tasks.echoOrWait, { n: -1, gate }) // next batch, once a slot frees
     await worker.release()
     expect(await fast).toBe(5)
     expect(slow.isReady).toBe(false)
