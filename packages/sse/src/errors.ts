@@ -59,3 +59,18 @@ export class BadResponseError extends SseError {
     this.status = status
   }
 }
+
+/**
+ * Builds a session's close reason without a stack trace. The stack would only show node's event
+ * plumbing, and V8 keeps an unformatted stack's frames — their receivers: the session, the response,
+ * the socket — alive for as long as anyone holds the error (a log buffer, a metrics list).
+ */
+export function stackless<E extends Error>(make: () => E): E {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return make()
+  } finally {
+    Error.stackTraceLimit = limit
+  }
+}

@@ -11,6 +11,7 @@ import {
   QueueFullError,
   SessionClosedError,
   type SseError,
+  stackless,
 } from './errors.ts'
 import { type KeepAliveGroup, keepAliveGroup } from './internal/keep-alive.ts'
 import { chunkSize, Outbox } from './internal/outbox.ts'
@@ -95,7 +96,7 @@ export class SseSession {
     this.#max = maxQueueBytes
     const first = options.retry === undefined ? FIRST_BYTES : encodeRetry(options.retry)
     if (isResponseGone(this.#res)) {
-      this.#finish(new SessionClosedError('The client disconnected'))
+      this.#finish(stackless(() => new SessionClosedError('The client disconnected')))
       return
     }
     // 'drain' is listened to only while blocked, and 'error' only on a raw HTTP/2 stream (the one
@@ -162,7 +163,7 @@ export class SseSession {
   close(options: { retry?: number } = {}): void {
     if (this.#reason !== undefined) return
     const last = options.retry === undefined ? undefined : encodeRetry(options.retry)
-    this.#finish(new SessionClosedError('The server closed the event stream'))
+    this.#finish(stackless(() => new SessionClosedError('The server closed the event stream')))
     // queued events are dropped, the hint is not: it is what tells the client when to come back
     this.#res.end(last)
   }
@@ -195,7 +196,7 @@ export class SseSession {
         this.#room ??= Future.withResolvers<boolean>()
         return this.#room.future
     }
-    this.#fail(new QueueFullError(this.#max))
+    this.#fail(stackless(() => new QueueFullError(this.#max)))
     return NOT_WRITTEN
   }
 
@@ -225,7 +226,7 @@ export class SseSession {
       // TCP to give up takes minutes and keeps a 'wait' producer parked; closing lets it reconnect.
       const pending = this.#res.writableLength
       if (this.#stallMark >= 0 && pending >= this.#stallMark)
-        this.#fail(new ClientStalledError(this.#keepAlive!.intervalMs))
+        this.#fail(stackless(() => new ClientStalledError(this.#keepAlive!.intervalMs)))
       else this.#stallMark = pending
       return
     }
@@ -241,7 +242,7 @@ export class SseSession {
   }
 
   readonly #onClose = (): void => {
-    this.#finish(new SessionClosedError('The client disconnected'))
+    this.#finish(stackless(() => new SessionClosedError('The client disconnected')))
   }
 
   #fail(reason: SseError): void {
