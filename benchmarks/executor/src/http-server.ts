@@ -12,8 +12,8 @@ import { work } from './tasks.ts'
 
 function offload(mode: Mode): (ms: number) => PromiseLike<number> | number {
   if (mode === 'inline') return work
-  if (mode === 'executor' || mode === 'executor-nice-0') {
-    const executor = new Executor(mode === 'executor' ? {} : { niceIncrement: 0 })
+  if (mode === 'executor' || mode === 'executor-nice-10') {
+    const executor = new Executor(mode === 'executor' ? {} : { niceIncrement: 10 })
     return (ms) => executor.run(tasks.work, ms)
   }
   const filename = fileURLToPath(TASKS_URL)

@@ -19,7 +19,7 @@ export const IN_FLIGHT = 1_000
 
 export function createAdapters(): PoolAdapter[] {
   const executor = new Executor({ maxQueue: IN_FLIGHT * 2 })
-  const executorNice0 = new Executor({ niceIncrement: 0, maxQueue: IN_FLIGHT * 2 })
+  const executorNice10 = new Executor({ niceIncrement: 10, maxQueue: IN_FLIGHT * 2 })
   const executor2 = new Executor({ threads: 2, maxQueue: IN_FLIGHT * 2 })
   const piscina = new Piscina({ filename, name: 'add' })
   const piscina2 = new Piscina({ filename, name: 'add', minThreads: 2, maxThreads: 2 })
@@ -31,9 +31,9 @@ export function createAdapters(): PoolAdapter[] {
       close: () => executor.close().toPromise(),
     },
     {
-      name: `@fasterapi/executor (${executorNice0.threads} thread${executorNice0.threads === 1 ? '' : 's'}, niceIncrement: 0)`,
-      add: (input) => executorNice0.run(tasks.add, input),
-      close: () => executorNice0.close().toPromise(),
+      name: `@fasterapi/executor (${executorNice10.threads} thread${executorNice10.threads === 1 ? '' : 's'}, niceIncrement: 10)`,
+      add: (input) => executorNice10.run(tasks.add, input),
+      close: () => executorNice10.close().toPromise(),
     },
     {
       name: '@fasterapi/executor (2 threads)',

@@ -6,7 +6,7 @@ import { createHistogram } from 'node:perf_hooks'
 /** Milliseconds of CPU work per request on the CPU route. */
 export const CPU_MS = 20
 /** Where the CPU route's work runs. */
-export const MODES = ['inline', 'executor', 'executor-nice-0', 'piscina-defaults', 'piscina-1-thread'] as const
+export const MODES = ['inline', 'executor', 'executor-nice-10', 'piscina-defaults', 'piscina-1-thread'] as const
 export type Mode = (typeof MODES)[number]
 
 export interface RunningServer {

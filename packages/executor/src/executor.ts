@@ -63,7 +63,7 @@ export class Executor implements DispatchHost {
       results: new SharedArrayBuffer(capacity * REGION_BYTES),
       stride: slotBase(0, this.#maxBatch),
       regionBytes: REGION_BYTES,
-      niceIncrement: options.niceIncrement ?? 10,
+      niceIncrement: options.niceIncrement ?? 0,
     }
     this.#pool = new Piscina({
       filename: RUNNER.href,

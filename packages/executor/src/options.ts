@@ -14,11 +14,11 @@ export interface ExecutorOptions {
   maxBatch?: number
   /**
    * Added to the worker threads' nice value on Linux, so that the event loop of the main thread wins the CPU
-   * from them when cores are short (0 keeps the normal priority). Measured on 2 oversubscribed cores
-   * (benchmarks/executor): the cheap route's p99 next to a hammered 20 ms route went from 8-170 ms to 2-24 ms,
-   * at no cost in CPU-route throughput; a trivial task's round trip grew by ~9 µs (the worker wakes later).
-   * On idle cores it changes nothing.
-   * @default 10
+   * from them when cores are short. Measured on 2 oversubscribed cores (benchmarks/executor): it lowered the
+   * cheap route's p99 next to a hammered 20 ms route in 4 of 5 comparisons, but doubled a trivial task's round
+   * trip (the worker wakes later) and can slow the offloaded work itself, so it is opt-in. On idle cores it
+   * changes nothing.
+   * @default 0
    */
   niceIncrement?: number
   /** Error classes revived with their prototype (`instanceof` works) when a task throws them. */

@@ -58,8 +58,9 @@ function queue(pending: Promise<void>): Promise<void> {
 function runFrom(batch: BatchMessage, first: number): Promise<void> | undefined {
   const { keys, which, inputs, region } = batch
   if (first === 0) {
-    const missing = keys.filter((key) => !handlers.has(key))
-    if (missing.length > 0) return Promise.all(missing.map(loadHandler)).then(() => runFrom(batch, 0))
+    for (const key of keys) {
+      if (!handlers.has(key)) return Promise.all(keys.map(loadHandler)).then(() => runFrom(batch, 0))
+    }
     used = 0
   }
   const base = region * shared.stride
@@ -144,6 +145,7 @@ function post(result: ResultMessage): void {
 // Loads the export behind `key` once; when that fails, the task (and any later one with that key) fails with
 // the reason instead.
 async function loadHandler(key: string): Promise<void> {
+  if (handlers.has(key)) return
   const hash = key.lastIndexOf('#')
   const moduleUrl = key.slice(0, hash)
   const exportName = key.slice(hash + 1)
