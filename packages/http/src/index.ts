@@ -21,6 +21,7 @@ export {
 } from './errors.ts'
 export { type Exchange, NodeExchange } from './exchange.ts'
 export { type FieldPart, type FilePart, type FormData, type FormValue, type Part, UploadFile } from './multipart.ts'
+export { type OffloadInput, type OffloadOptions, offload } from './offload.ts'
 export { Response, type ResponseInit } from './response.ts'
 export type { Handler, HandlerArgs, RouteConfig } from './route.ts'
 export type { InferInput, InferOutput, StandardSchemaV1 } from './schema.ts'

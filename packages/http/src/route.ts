@@ -23,6 +23,7 @@ import {
 import { type BodyKind, mediaType, parseBody } from './internal/body-parser.ts'
 import type { QueryObject } from './internal/query.ts'
 import { readMultipart, streamMultipart } from './multipart.ts'
+import { checkOffloadDependencies, isOffloaded } from './offload.ts'
 import { Response } from './response.ts'
 import {
   type InferOutput,
@@ -145,6 +146,7 @@ export function compileRoute(def: RouteDefinition, env: RouteEnv): CompiledRoute
   }
   const deps = config.deps ?? {}
   const depKeys = Object.keys(deps)
+  if (isOffloaded(handler)) checkOffloadDependencies(def.path, deps)
   const effects = config.dependencies ?? []
   const effectMap: DependencyMap = Object.fromEntries(effects.map((d, i) => [`#${i}`, d]))
   const effectKeys = Object.keys(effectMap)

@@ -1,0 +1,95 @@
+// Routes whose handler runs on a @fasterapi/executor worker: params, query and body are parsed and
+// validated here, on the event loop; the task gets them (with the resolved dependency values) in a worker,
+// and its result is serialized on the way out. A client that leaves aborts the task.
+import { type Executor, findNotCloneable, QueueFullError, type Task, TaskTimeoutError } from '@fasterapi/executor'
+import type { Future } from '@fasterapi/futures'
+import type { Dependency, DependencyMap } from './depends.ts'
+import { HTTPException, RouteDefinitionError } from './errors.ts'
+import type { HandlerArgs } from './route.ts'
+
+/** What the task function receives. */
+export interface OffloadInput<P = unknown, Q = unknown, B = unknown, D = unknown> {
+  params: P
+  query: Q
+  body: B
+  deps: D
+}
+
+export interface OffloadOptions {
+  /** Higher runs first when tasks queue. @default 0 */
+  priority?: number
+  /** Aborts the task (answering 503) after this many ms. */
+  timeout?: number
+}
+
+const kOffload = Symbol('offload')
+
+type OffloadHandler = ((args: HandlerArgs<string, {}>) => unknown) & { [kOffload]: true }
+
+/**
+ * A handler that runs `task` on `executor` with the validated input.
+ * @example
+ * const tasks = defineTasks<typeof import('./reports.ts')>(new URL('./reports.ts', import.meta.url))
+ * app.post('/reports', { body: ReportRequest }, offload(executor, tasks.build))
+ */
+export function offload<O>(
+  executor: Executor,
+  task: Task<OffloadInput<any, any, any, any>, O>,
+  options: OffloadOptions = {},
+) {
+  const handler = ((args: HandlerArgs<string, {}>) => {
+    const input: OffloadInput = { params: { ...args.params }, query: args.query, body: args.body, deps: args.deps }
+    const refused = findNotCloneable(input.deps, 'deps')
+    if (refused !== undefined) {
+      throw new Error(`A dependency value cannot be sent to a worker: ${refused.path} is ${refused.reason}`)
+    }
+    return executor
+      .run(task, input, {
+        signal: args.request.signal,
+        ...(options.priority !== undefined && { priority: options.priority }),
+        ...(options.timeout !== undefined && { timeout: options.timeout }),
+      })
+      .catch(toHttpError)
+  }) as OffloadHandler
+  handler[kOffload] = true
+  return handler as unknown as (args: HandlerArgs<any, any>) => Future<O>
+}
+
+export function isOffloaded(handler: unknown): boolean {
+  return typeof handler === 'function' && (handler as Partial<OffloadHandler>)[kOffload] === true
+}
+
+/**
+ * A dependency whose function is a generator holds a resource (a connection, a transaction) for the
+ * request: such a value never crosses to a worker, so the route is refused when it is declared.
+ */
+export function checkOffloadDependencies(path: string, deps: DependencyMap): void {
+  for (const [name, dep] of Object.entries(deps)) {
+    const kind = (dep as Dependency<unknown>).fn.constructor.name
+    if (kind === 'GeneratorFunction' || kind === 'AsyncGeneratorFunction') {
+      throw new RouteDefinitionError(
+        `${path} runs its handler on a worker, but dependency "${name}" (${dep.name}) yields a resource that cannot cross threads: resolve it to plain data first`,
+      )
+    }
+  }
+}
+
+// busy and timed-out pools are the server's state, not the client's fault: 503 with a hint when to retry;
+// an error a task threw with an HTTP status keeps it
+function toHttpError(error: unknown): never {
+  if (error instanceof QueueFullError) {
+    throw new HTTPException(
+      503,
+      'The server is busy, try again later',
+      { 'retry-after': String(error.retryAfter) },
+      { cause: error },
+    )
+  }
+  if (error instanceof TaskTimeoutError) throw new HTTPException(503, error.message, undefined, { cause: error })
+  const status = (error as { status?: unknown })?.status
+  if (typeof status === 'number' && status >= 400 && status < 600 && (error as Error).name === 'HTTPException') {
+    const detail = (error as { detail?: unknown }).detail ?? (error as Error).message
+    throw new HTTPException(status, detail, undefined, { cause: error })
+  }
+  throw error
+}
