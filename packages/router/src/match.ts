@@ -45,6 +45,9 @@ export interface ParamLayout {
   readonly build: ParamsBuilder
 }
 
+// offsets below 2^15 pack two to a small integer (31-bit Smi on 64-bit V8)
+const PACKED_LIMIT = 1 << 15
+
 /** The one class of found results, so the caller's property reads stay monomorphic. */
 export class Found<T> implements RouteFound<T> {
   declare readonly status: 200
@@ -52,12 +55,14 @@ export class Found<T> implements RouteFound<T> {
   readonly path: string
   readonly decode: boolean
   private cache: Params | null
-  // invariant: param i spans path[s_i, e_i); the first two in fields (no array to allocate), the rest in
-  // `more` as [s2, e2, s3, e3, …]
-  readonly s0: number
-  readonly e0: number
-  readonly s1: number
-  readonly e1: number
+  // invariant: when `more` is null, param i < 4 spans path[p_i & 0x7fff, p_i >>> 15) — two 15-bit
+  // offsets packed in one small integer, so up to four params need no array (the GitHub API's
+  // three-param routes each saved an 80-byte Int32Array); otherwise `more` holds every bound as
+  // [s0, e0, s1, e1, …] (more than four params, or a path of 32 768 chars or more)
+  readonly p0: number
+  readonly p1: number
+  readonly p2: number
+  readonly p3: number
   readonly more: Int32Array | null
 
   constructor(route: Route<T> & ParamLayout, path: string, decode: boolean, st: Int32Array | null) {
@@ -66,11 +71,12 @@ export class Found<T> implements RouteFound<T> {
     this.decode = decode
     this.cache = st === null ? NO_PARAMS : null
     const n = route.count
-    this.s0 = n > 0 ? st![0]! : 0
-    this.e0 = n > 0 ? st![1]! : 0
-    this.s1 = n > 1 ? st![2]! : 0
-    this.e1 = n > 1 ? st![3]! : 0
-    this.more = n > 2 ? st!.slice(4, 2 * n) : null
+    const packed = n <= 4 && path.length < PACKED_LIMIT
+    this.p0 = packed && n > 0 ? st![0]! | (st![1]! << 15) : 0
+    this.p1 = packed && n > 1 ? st![2]! | (st![3]! << 15) : 0
+    this.p2 = packed && n > 2 ? st![4]! | (st![5]! << 15) : 0
+    this.p3 = packed && n > 3 ? st![6]! | (st![7]! << 15) : 0
+    this.more = packed || n === 0 ? null : st!.slice(0, 2 * n)
   }
 
   get params(): Params {

@@ -296,6 +296,18 @@ describe.each(MODES)('match ($mode)', ({ compile }) => {
     expect(Object.getPrototypeOf(Object.getPrototypeOf(found(m).params))).toBeNull()
   })
 
+  it('keeps the bounds of more than four params, and of params in paths of 32 KiB and more', () => {
+    const r = router({ maxPathLength: 100_000 })
+    r.add('GET', '/{a}/{b}/{c:int}/{d}/{e}/x/{f}', 'six')
+    r.add('GET', '/long/{first}/*rest', 'long')
+    expect(found(r.match('GET', '/1/2/3/4/5/x/6')).params).toEqual({ a: '1', b: '2', c: 3, d: '4', e: '5', f: '6' })
+    const tail = `${'y'.repeat(40_000)}/end`
+    expect(found(r.match('GET', `/long/${'a'.repeat(33_000)}/${tail}`)).params).toEqual({
+      first: 'a'.repeat(33_000),
+      rest: tail,
+    })
+  })
+
   it('sees routes added after the first match', () => {
     const r = router()
     r.add('GET', '/a/{x}', 'a')

@@ -111,9 +111,9 @@ class Emitter {
     if (node.params !== null) {
       const e = this.fresh()
       const p = expr(pos)
-      // the segment ends at the next /, ? or #; the loop is written out because a helper call per param
-      // level did not get inlined in the larger walkers
-      s += `{ let ${e} = ${p}\nfor (; ${e} < len; ${e}++) { const c = path.charCodeAt(${e}); if (c === 47 || c === 63 || c === 35) break; if (c === 37) ctx.pct = true }\n`
+      // the segment ends at the next /, ? or #; letters and digits cost two compares ('/' '#' '%' are
+      // below '0'); written out because a helper call per param level did not get inlined
+      s += `{ let ${e} = ${p}\nfor (; ${e} < len; ${e}++) { const c = path.charCodeAt(${e}); if (c < 48) { if (c === 47 || c === 35) break; if (c === 37) ctx.pct = true } else if (c === 63) break }\n`
       s += `if (${e} > ${p}) {\n`
       for (const param of node.params) {
         const inner = child(this.node(param, { base: e, off: 0 }, pi + param.count), e)
@@ -166,10 +166,10 @@ export function compileTree(root: Node, fitsComposite: FitsComposite): Walker {
 export interface Captured {
   readonly path: string
   readonly decode: boolean
-  readonly s0: number
-  readonly e0: number
-  readonly s1: number
-  readonly e1: number
+  readonly p0: number
+  readonly p1: number
+  readonly p2: number
+  readonly p3: number
   readonly more: Int32Array | null
 }
 
@@ -200,7 +200,11 @@ export function compileStatics(statics: ReadonlyMap<string, Leaf>): StaticLookup
 
 export type ParamsBuilder = (found: Captured) => Record<string, string | number>
 
-const bound = (i: number, end: 0 | 1) => (i < 2 ? `f.${end ? 'e' : 's'}${i}` : `f.more[${2 * (i - 2) + end}]`)
+// see Found for the layout of the bounds
+const bound = (i: number, end: 0 | 1) => {
+  const packed = end === 0 ? `f.p${i} & 32767` : `f.p${i} >>> 15`
+  return i < 4 ? `(f.more === null ? ${packed} : f.more[${2 * i + end}])` : `f.more[${2 * i + end}]`
+}
 
 /**
  * A params factory for one route: named stores in a fixed order, so every params object of a route

@@ -1,0 +1,98 @@
+// The interpreter: the same walk as the compiled tree (compile.ts), over the nodes, for routers made
+// with `compile: false`. It takes a prepared path (query and fragment cut off, escapes decoded).
+import type { RouteRecord } from '../route.ts'
+import { fits } from './kinds.ts'
+import { COMPOSITE, type Leaf, type Node } from './tree.ts'
+
+export interface WalkState {
+  // the first leaf whose path matched but not its method, for the 405
+  partial: Leaf | null
+  // invariant: during a walk, param i spans path[st[2i], st[2i+1])
+  st: Int32Array
+}
+
+// Greedy like Starlette's `[^/]+` regexes: param i takes the last fitting occurrence of the literal
+// after it, then backs off. Writes param bounds from st[2 * pi].
+function fitsFrom(node: Node, path: string, pos: number, end: number, st: Int32Array, pi: number, i: number): boolean {
+  const lit = node.literals[i + 1]!
+  const kind = node.kinds[i]!
+  if (i === node.count - 1) {
+    const stop = end - lit.length
+    if (!path.startsWith(lit, stop) || !fits(kind, path, pos, stop)) return false
+    st[2 * (pi + i)] = pos
+    st[2 * (pi + i) + 1] = stop
+    return true
+  }
+  for (let at = path.lastIndexOf(lit, end - lit.length); at > pos; at = path.lastIndexOf(lit, at - 1)) {
+    if (!fits(kind, path, pos, at)) continue
+    st[2 * (pi + i)] = pos
+    st[2 * (pi + i) + 1] = at
+    if (fitsFrom(node, path, at + lit.length, end, st, pi, i + 1)) return true
+  }
+  return false
+}
+
+export function fitsComposite(node: Node, path: string, pos: number, end: number, st: Int32Array, pi: number): boolean {
+  const first = node.literals[0]!
+  return path.startsWith(first, pos) && fitsFrom(node, path, pos + first.length, end, st, pi, 0)
+}
+
+// invariant: path[0, pos) is matched by node and its ancestors; param bounds go to ctx.st by index,
+// so a branch that fails allocates nothing. Tries static, then params by rank, then the catch-all.
+export function walk(
+  ctx: WalkState,
+  node: Node,
+  path: string,
+  pos: number,
+  len: number,
+  m: number,
+  pi: number,
+): RouteRecord<unknown> | null {
+  if (pos === len) {
+    const leaf = node.leaf
+    if (leaf !== null) {
+      const route = leaf.handlers[m] ?? leaf.any
+      if (route !== undefined) return route
+      if (ctx.partial === null) ctx.partial = leaf
+    }
+  } else {
+    const i = (path.charCodeAt(pos) - node.lo) >>> 0
+    if (i < node.span) {
+      const child = node.table[i]
+      if (child !== undefined && path.startsWith(child.part, pos)) {
+        const found: RouteRecord<unknown> | null = walk(ctx, child, path, pos + child.part.length, len, m, pi)
+        if (found !== null) return found
+      }
+    }
+    const params = node.params
+    if (params !== null) {
+      let end = path.indexOf('/', pos)
+      if (end === -1 || end > len) end = len
+      const st = ctx.st
+      for (let k = 0; k < params.length; k++) {
+        const p = params[k]!
+        if (p.kind === COMPOSITE) {
+          if (!fitsComposite(p, path, pos, end, st, pi)) continue
+        } else {
+          if (!fits(p.kind, path, pos, end)) continue
+          st[2 * pi] = pos
+          st[2 * pi + 1] = end
+        }
+        const found: RouteRecord<unknown> | null = walk(ctx, p, path, end, len, m, pi + p.count)
+        if (found !== null) return found
+      }
+    }
+  }
+  const wild = node.wild
+  if (wild !== null) {
+    const leaf = wild.leaf!
+    const route = leaf.handlers[m] ?? leaf.any
+    if (route !== undefined) {
+      ctx.st[2 * pi] = pos
+      ctx.st[2 * pi + 1] = len
+      return route
+    }
+    if (ctx.partial === null) ctx.partial = leaf
+  }
+  return null
+}
