@@ -9,9 +9,9 @@ export interface PoolSizeOptions {
 
 /**
  * Worker threads per process: each process's share of the cores, minus one core for the process's own event
- * loop, and at least one. Measured on 2 cores with a 20 ms task hammered next to a cheap route
- * (benchmarks/executor): 1 thread keeps the cheap route's p99 under 3 ms, piscina's default of 3 threads on 2
- * cores lets the workers starve the event loop (~7.5 ms).
+ * loop, and at least one. Measured on 2 shared cores with a 20 ms route hammered next to a cheap route
+ * (benchmarks/executor): with 1 thread the cheap route's p99 was ~5 ms, with piscina's default of 3 threads
+ * ~68 ms — more workers than spare cores take the event loop's core away.
  * @example defaultPoolSize({ processes: 4 }) // 8 cores: 1 thread per process
  */
 export function defaultPoolSize(options: PoolSizeOptions = {}): number {
