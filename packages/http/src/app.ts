@@ -15,7 +15,14 @@ import { openEventStream, TakeOverResponse } from './event-stream.ts'
 import { type Exchange, InjectExchange, NodeExchange } from './exchange.ts'
 import { buildOpenAPI, swaggerHtml } from './openapi.ts'
 import { Response } from './response.ts'
-import { type CompiledRoute, compileRoute, type HandlerArgs, type RouteConfig, type RouteDefinition } from './route.ts'
+import {
+  argsObject,
+  type CompiledRoute,
+  compileRoute,
+  type HandlerArgs,
+  type RouteConfig,
+  type RouteDefinition,
+} from './route.ts'
 import {
   createWebSocketServer,
   keepAlive,
@@ -433,12 +440,14 @@ export class App extends RouteCollector {
         })
         keepAlive(socket, config.pingInterval ?? 30_000)
         const args = upgraded.get(ctx) as HandlerArgs<P, C>
-        Future.from(Promise.resolve().then(() => handler({ ...args, socket, signal: socket.signal } as never))).catch(
-          (error: unknown) => {
-            this.#logger.error({ err: error, requestId: ctx.id, path: ctx.path }, 'websocket handler failed')
-            if (socket.isOpen) socket.close(1011, 'Internal error')
-          },
-        )
+        Future.from(
+          Promise.resolve().then(() =>
+            handler({ ...argsObject(args as never), socket, signal: socket.signal } as never),
+          ),
+        ).catch((error: unknown) => {
+          this.#logger.error({ err: error, requestId: ctx.id, path: ctx.path }, 'websocket handler failed')
+          if (socket.isOpen) socket.close(1011, 'Internal error')
+        })
       })
     }
     this.#wsRouter.add('GET', path, { compiled, accept })
@@ -466,7 +475,12 @@ export class App extends RouteCollector {
     }
     return this.route('GET', path, { ...config, compress: false }, (args) => {
       return new TakeOverResponse((ex) =>
-        openEventStream(ex, config, (sse) => handler({ ...args, sse } as never), hooks),
+        openEventStream(
+          ex,
+          config,
+          (sse) => handler({ ...argsObject(args as never), sse, signal: sse.signal } as never),
+          hooks,
+        ),
       )
     })
   }

@@ -56,8 +56,16 @@ export function negotiate(accept: string | undefined, offered: readonly Encoding
 const INCOMPRESSIBLE =
   /^(?:image\/(?!svg)|video\/|audio\/|font\/woff|application\/(?:zip|gzip|zstd|x-7z|x-rar|pdf|wasm|octet-stream))|^text\/event-stream/
 
+const compressible = new Map<string, boolean>() // by content type: a handful of distinct values per app
+
 export function isCompressible(contentType: unknown): boolean {
-  return typeof contentType === 'string' && !INCOMPRESSIBLE.test(contentType)
+  if (typeof contentType !== 'string') return false
+  let verdict = compressible.get(contentType)
+  if (verdict === undefined) {
+    verdict = !INCOMPRESSIBLE.test(contentType)
+    if (compressible.size < 256) compressible.set(contentType, verdict)
+  }
+  return verdict
 }
 
 // invariant: levels chosen for throughput on hot responses, not for the last byte of ratio

@@ -116,24 +116,41 @@ const COMPILED_SERIALIZER = false
 const SCHEMA_KEYS = ['params', 'query', 'headers', 'cookies', 'body', 'response'] as const
 const NO_BODY_STATUS = new Set([204, 304])
 
+// What handlers receive. Query and cookies stay unparsed until read (or until a schema validated them).
 class Args {
   readonly request: RequestContext
   params: unknown
-  query: unknown
   headers: unknown
-  cookies: unknown
   body: unknown = undefined
   deps: Record<string, unknown> = {}
+  #query: unknown = undefined
+  #cookies: unknown = undefined
   constructor(ctx: RequestContext) {
     this.request = ctx
     this.params = ctx.params
-    this.query = undefined
     this.headers = ctx.headers
-    this.cookies = undefined
+  }
+  get query(): unknown {
+    return this.#query === undefined ? this.request.query : this.#query
+  }
+  set query(value: unknown) {
+    this.#query = value
+  }
+  get cookies(): unknown {
+    return this.#cookies === undefined ? this.request.cookies : this.#cookies
+  }
+  set cookies(value: unknown) {
+    this.#cookies = value
   }
   get signal(): AbortSignal {
     return this.request.signal
   }
+}
+
+/** The handler arguments as a plain object, e.g. to extend with a connection. */
+export function argsObject(args: HandlerArgs<string, {}>): HandlerArgs<string, {}> {
+  const { params, query, headers, cookies, body, deps, request, signal } = args
+  return { params, query, headers, cookies, body, deps, request, signal } as HandlerArgs<string, {}>
 }
 
 // invariant: every check that does not depend on the request runs here, once, at registration
@@ -209,8 +226,6 @@ export function compileRoute(def: RouteDefinition, env: RouteEnv): CompiledRoute
     }
     const afterValidation = (): Response | Future<Response> => {
       ctx.body = args.body
-      if (args.query === undefined) args.query = ctx.query
-      if (args.cookies === undefined) args.cookies = ctx.cookies
       ctx.params = args.params as Record<string, unknown>
       if (effectKeys.length === 0) return afterEffects()
       const done = resolveAll(effectMap, effectKeys, ctx, env.overrides)

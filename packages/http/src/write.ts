@@ -53,16 +53,16 @@ function chooseEncoding(
   body: string | Uint8Array | Readable,
   compression: CompressionConfig,
 ) {
-  if (!isCompressible(headers['content-type'])) return undefined
+  // a UTF-8 string takes at most 3 bytes per UTF-16 unit: short ones are below the threshold without counting
+  if (typeof body === 'string' && body.length * 3 < compression.threshold) return undefined
   const size =
     body instanceof Readable ? Number(headers['content-length'] ?? Number.POSITIVE_INFINITY) : byteLength(body)
-  if (size < compression.threshold) return undefined
+  if (size < compression.threshold || !isCompressible(headers['content-type'])) return undefined
   headers.vary = headers.vary === undefined ? 'Accept-Encoding' : `${headers.vary}, Accept-Encoding`
   const accept = ex.headers['accept-encoding']
   return negotiate(Array.isArray(accept) ? accept.join(',') : accept, compression.encodings)
 }
 
 function byteLength(body: string | Uint8Array): number {
-  // a string's UTF-8 length is at least its length: skip the exact count when that already passes
   return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
 }
