@@ -70,17 +70,26 @@ export class Router<T = unknown> {
     const methods = typeof method === 'string' ? [method] : method
     if (methods.length === 0) throw new InvalidPatternError(pattern, 'no method given')
     const parsed = parsePattern(pattern, !this.options.caseSensitive)
+    const records = methods.map((m) => new RouteRecord(m, parsed, payload, options))
+    this.insert(records)
+    return records.at(-1) as unknown as Route<T, ParamsOf<P>>
+  }
+
+  // Puts records of one pattern into the tree, all or none.
+  private insert(records: readonly RouteRecord<T>[]): void {
+    const { parsed, pattern } = records[0]!
     this.ctx.walker = null
     this.ctx.lookup = null
     const node = insertPieces(this.ctx.root, parsed.pieces, pattern)
-    for (const m of methods) {
-      const existing = node.leaf?.byMethod.get(m)
-      if (existing !== undefined) throw new DuplicateRouteError(m, pattern, existing.pattern)
+    const seen = new Set<string>()
+    for (const { method } of records) {
+      const existing = node.leaf?.byMethod.get(method) ?? (seen.has(method) ? records[0] : undefined)
+      if (existing !== undefined) throw new DuplicateRouteError(method, pattern, existing.pattern)
+      seen.add(method)
     }
     node.leaf ??= new Leaf(pattern)
-    let record: RouteRecord<T> | undefined
-    for (const m of methods) {
-      record = new RouteRecord(m, parsed, payload, options)
+    for (const record of records) {
+      const m = record.method
       node.leaf.byMethod.set(m, record as RouteRecord<unknown>)
       this.records.push(record)
       if (!this.ctx.methods.has(m) && m !== ANY_METHOD) this.ctx.methods.set(m, this.ctx.methods.size + 1)
@@ -91,7 +100,6 @@ export class Router<T = unknown> {
     if (parsed.params.length === 0 && text?.type === 'static' && !text.text.includes('%')) {
       this.ctx.statics.set(text.text, node.leaf)
     }
-    return record as unknown as Route<T, ParamsOf<P>>
   }
 
   // Rebuilds a leaf's method table and its 405 answer after a change.
@@ -121,12 +129,12 @@ export class Router<T = unknown> {
   remove(method: string, pattern: string): boolean {
     const at = this.records.findIndex((r) => r.method === method && r.pattern === pattern)
     if (at === -1) return false
-    const kept = this.records.splice(at)
-    kept.shift()
-    // registration is rare and removal rarer: rebuilding keeps the tree free of dead branches
+    // registration is rare and removal rarer: rebuilding keeps the tree free of dead branches, and the
+    // same records go back in, so the Route objects callers hold stay the ones routes() lists
+    const rest = this.records.filter((_, i) => i !== at)
+    this.records.length = 0
     this.ctx = this.fresh()
-    const rest = this.records.splice(0)
-    for (const r of [...rest, ...kept]) this.add(r.method, r.pattern, r.payload, r)
+    for (const record of rest) this.insert([record])
     return true
   }
 

@@ -58,6 +58,12 @@ describe('registration', () => {
     expect(r.match('POST', '/a/1').status).toBe(405)
   })
 
+  it('rejects a method named twice in one call', () => {
+    const r = new Router()
+    expect(() => r.add(['GET', 'POST', 'GET'], '/x', 1)).toThrow(DuplicateRouteError)
+    expect(r.routes()).toEqual([])
+  })
+
   it('rejects two param names at one position with an error naming both routes', () => {
     const r = new Router()
     r.add('GET', '/users/{id}/posts', 1)
@@ -113,6 +119,15 @@ describe('remove', () => {
     expect(r.match('POST', '/a/1')).toMatchObject({ status: 200, route: { payload: 'post' } })
     expect(r.match('GET', '/b')).toMatchObject({ status: 200 })
     expect(r.routes().map((x) => x.payload)).toEqual(['post', 'b'])
+  })
+
+  it('keeps the Route objects of the routes it did not remove', () => {
+    const r = new Router<string>()
+    const a = r.add('GET', '/a/{x}', 'a')
+    r.add('GET', '/b', 'b')
+    r.remove('GET', '/b')
+    expect(r.routes()[0]).toBe(a)
+    expect(r.match('GET', '/a/1')).toMatchObject({ status: 200, route: a })
   })
 
   it('frees a param position for another name once the last route using it is gone', () => {
