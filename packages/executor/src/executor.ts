@@ -72,6 +72,7 @@ export class Executor implements DispatchHost {
       minThreads: Math.min(options.minThreads ?? this.threads, this.threads),
       idleTimeout: options.idleTimeout ?? 30_000,
       concurrentTasksPerWorker: BATCHES_PER_WORKER,
+      loadBalancer: spreadFirst(this.threads),
       // idle workers block in Atomics.wait and wake on a notify: measured ~5-10 µs shorter round trips than
       // waiting in their event loop ('disabled'), at the price of Node's eventLoopUtilization() reading 1
       // for them (stats() measures utilization from task run times instead)
@@ -255,6 +256,24 @@ export class Executor implements DispatchHost {
 }
 
 function noop(): void {}
+
+type Balancer = NonNullable<ConstructorParameters<typeof Piscina>[0]>['loadBalancer'] & {}
+
+// piscina's default balancer gives a busy worker its second batch before it starts another thread, so with
+// minThreads < threads two long tasks would share one thread. This one takes an idle worker, else starts a
+// thread while there are fewer than `threads` (null: piscina spawns and queues), else the least busy.
+function spreadFirst(threads: number): Balancer {
+  return (_task, workers) => {
+    let best: (typeof workers)[number] | null = null
+    for (const worker of workers) {
+      if (worker.currentUsage === 0) return worker
+      if (worker.currentUsage < BATCHES_PER_WORKER && (best === null || worker.currentUsage < best.currentUsage)) {
+        best = worker
+      }
+    }
+    return workers.length < threads ? null : best
+  }
+}
 
 function positive(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1)

@@ -1,7 +1,7 @@
 import { Future } from '@fasterapi/futures'
 import { afterEach, describe, expect, it } from 'vitest'
 import { defineTask, Executor, InvalidArgumentError } from '../src/index.ts'
-import { occupy, tasks } from './helpers.ts'
+import { flags, occupy, open, started, tasks } from './helpers.ts'
 
 let executor: Executor
 afterEach(async () => {
@@ -126,5 +126,23 @@ describe('Executor.stats', () => {
     expect(executor.stats()).toMatchObject({ queued: 4, running: 2 })
     await worker.release()
     await Promise.all(more)
+  })
+})
+
+describe('pool size', () => {
+  it('starts threads up to `threads` for concurrent work and retires idle ones down to minThreads', async () => {
+    executor = new Executor({ threads: 2, minThreads: 1, idleTimeout: 20 })
+    const gate = flags(1)
+    const begun = flags(2)
+    const both = [0, 1].map((index) =>
+      executor.run(tasks.waitForGate, { gate, started: begun.subarray(index, index + 1) }),
+    )
+    await started(begun, 0)
+    await started(begun, 1) // both run at once: a second thread was started for the second task
+    expect(executor.stats().threads).toBe(2)
+    open(gate)
+    await Promise.all(both)
+    while (executor.stats().threads > 1) await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(executor.stats().threads).toBe(1)
   })
 })
