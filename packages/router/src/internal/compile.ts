@@ -1,7 +1,7 @@
-// The tree compiled to one JavaScript function per router (find-my-way's and rou3's compilers do the
-// same): static text becomes char-code comparisons against constants, child dispatch a `switch`, and
-// each param level a local for its segment end. Same order and semantics as walk() in find.ts, which
-// stays as the interpreter for `compile: false`; the shared test suite runs over both.
+// The tree compiled to JavaScript (find-my-way's and rou3's compilers do the same): static text becomes
+// char-code comparisons against constants, child dispatch a `switch`, each param level a local for its
+// segment end, and large subtrees functions of their own. Same order and semantics as walk() in
+// walk.ts, which stays as the interpreter for `compile: false`; the shared test suite runs over both.
 import type { RouteRecord } from '../route.ts'
 import { convert, fits } from './kinds.ts'
 import { STR } from './pattern.ts'
@@ -36,7 +36,8 @@ const INLINE_CHARS = 16
 // While a node's code is longer than this, its largest child subtree becomes a function of its own:
 // TurboFan does not optimize a function past ~60 KB of bytecode, and the GitHub API's one-function
 // walker (65 KB of source) stayed in Maglev at ~3x the time per lookup. Measured on the GitHub set:
-// 25 000 chars ~180 ns per lookup over every route, 8 000 ~250 (more calls), 4 000 ~250.
+// 25 000 chars ~180 ns per lookup over every route, 8 000 and 4 000 ~250 (more calls), 60 000 ~175 but
+// with functions close to the limit.
 const HOIST_CHARS = 25_000
 
 interface Pos {
