@@ -110,7 +110,7 @@ export class Executor implements DispatchHost {
     return future
   }
 
-  /** A snapshot of the queue, the counters, the time histograms and the workers' event-loop utilization. */
+  /** A snapshot of the queue, the counters, the time histograms and each worker's utilization. */
   stats(): ExecutorStats {
     const queued = this.#queue.size
     return {
