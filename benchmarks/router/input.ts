@@ -49,7 +49,8 @@ export const CLASSIC_LOOKUPS: readonly Lookup[] = [
   { name: 'not found (deep)', method: 'GET', path: '/event/abcd1234/comments/not-found', route: -1, params: {} },
 ]
 
-const GITHUB_FILE = new URL('../../../shared/data/github-api-routes.json', import.meta.url)
+// a copy of shared/data/github-api-routes.json, so a clone of the repo alone can run the benchmark
+const GITHUB_FILE = new URL('./data/github-api-routes.json', import.meta.url)
 
 /** The 203 routes of the GitHub REST API (julienschmidt/go-http-routing-benchmark). */
 export const GITHUB: readonly RouteDef[] = (
