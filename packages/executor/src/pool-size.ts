@@ -1,7 +1,10 @@
 import { availableParallelism } from 'node:os'
 
 export interface PoolSizeOptions {
-  /** Server processes sharing this machine (`listen({ workers })`), each with its own pool. @default 1 */
+  /**
+   * Server processes sharing this machine, each with its own pool.
+   * @default the FASTERAPI_PROCESSES environment variable (set by `listen({ workers })` of @fasterapi/http), else 1
+   */
   processes?: number
   /** @default os.availableParallelism() */
   cores?: number
@@ -16,6 +19,6 @@ export interface PoolSizeOptions {
  */
 export function defaultPoolSize(options: PoolSizeOptions = {}): number {
   const cores = options.cores ?? availableParallelism()
-  const processes = Math.max(1, options.processes ?? 1)
+  const processes = Math.max(1, options.processes ?? (Number(process.env.FASTERAPI_PROCESSES) || 1))
   return Math.max(1, Math.floor(cores / processes) - 1)
 }

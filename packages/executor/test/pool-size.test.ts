@@ -13,6 +13,18 @@ describe('defaultPoolSize', () => {
     expect(defaultPoolSize({ cores: 8, processes: 4 })).toBe(1)
   })
 
+  it('takes the process count from FASTERAPI_PROCESSES, which listen({ workers }) sets in each worker', () => {
+    const before = process.env.FASTERAPI_PROCESSES
+    process.env.FASTERAPI_PROCESSES = '4'
+    try {
+      expect(defaultPoolSize({ cores: 16 })).toBe(3)
+      expect(defaultPoolSize({ cores: 16, processes: 2 })).toBe(7)
+    } finally {
+      if (before === undefined) delete process.env.FASTERAPI_PROCESSES
+      else process.env.FASTERAPI_PROCESSES = before
+    }
+  })
+
   it('never goes below one thread', () => {
     expect(defaultPoolSize({ cores: 1 })).toBe(1)
     expect(defaultPoolSize({ cores: 4, processes: 8 })).toBe(1)

@@ -38,7 +38,8 @@ export async function listenPrimary(options: ListenOptions): Promise<RunningServ
   let closing = false
   const fork = () =>
     new Promise<void>((resolve, reject) => {
-      const worker = cluster.fork({ [PORT_ENV]: String(port) })
+      // FASTERAPI_PROCESSES lets each worker size its executor pool to its share of the cores
+      const worker = cluster.fork({ [PORT_ENV]: String(port), FASTERAPI_PROCESSES: String(count) })
       live.add(worker)
       worker.once('message', (m) => (m === LISTENING ? resolve() : undefined))
       worker.once('exit', (code) => {

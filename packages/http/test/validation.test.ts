@@ -173,6 +173,23 @@ describe.each(transports)('validation (%s)', (_name, open) => {
     expect(note.json()).toEqual({ length: 5 })
   })
 
+  it('answers 400 for a query string or form with more than 1000 parameters', async () => {
+    const app = new App()
+    app.get('/q', ({ query }) => Object.keys(query).length)
+    app.post('/form', { bodyTypes: ['form'] }, ({ body }) => Object.keys(body as object).length)
+    client = await open(app)
+    const many = Array.from({ length: 1001 }, (_, i) => `k${i}=v`).join('&')
+    expect((await client.request({ path: `/q?${many}` })).status).toBe(400)
+    const form = await client.request({
+      method: 'POST',
+      path: '/form',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: many,
+    })
+    expect(form.status).toBe(400)
+    expect((await client.request({ path: '/q?a=1&b=2' })).json()).toBe(2)
+  })
+
   it('answers 400 for a malformed percent-escape in the path or query', async () => {
     const app = new App()
     app.get('/files/{name}', ({ params }) => params.name)

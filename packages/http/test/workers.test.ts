@@ -24,6 +24,8 @@ describe('listen({ workers })', () => {
     for (let i = 0; i < 60 && pids.size < 2; i++) pids.add(await pidOf(url))
     expect(pids.size).toBe(2)
     expect(pids.has(primary.pid!)).toBe(false)
+    const info = (await (await request(`${url}/pid`)).body.json()) as { processes: string }
+    expect(info.processes).toBe('2') // each worker knows how many share the machine (executor pool sizing)
 
     const crashed = await pidOf(url, '/crash')
     const after = new Set<number>()

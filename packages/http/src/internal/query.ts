@@ -22,12 +22,17 @@ function decode(part: string): string {
   }
 }
 
+/** Most pairs one query string or urlencoded form may hold (qs's `parameterLimit`); beyond it the request is refused. */
+export const MAX_QUERY_PARAMS = 1000
+
 // invariant: repeated keys collect into an array in order; a key without '=' has the value ''
 export function parseQuery(search: string): QueryObject {
   const out: QueryObject = Object.create(null)
   if (search.length === 0) return out
   let start = 0
+  let pairs = 0
   while (start <= search.length) {
+    if (++pairs > MAX_QUERY_PARAMS) throw new HTTPException(400, `Too many parameters: at most ${MAX_QUERY_PARAMS}`)
     let end = search.indexOf('&', start)
     if (end === -1) end = search.length
     if (end > start) {
