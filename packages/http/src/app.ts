@@ -432,7 +432,12 @@ export class App extends RouteCollector {
     )
     const accept = (ex: UpgradeExchange, ctx: RequestContext) => {
       wss.handleUpgrade(ex.req, ex.socket, ex.head, (ws) => {
-        const socket = new WebSocketConnection(ws, ctx)
+        const compression = config.compression ?? { threshold: 1024 }
+        const socket = new WebSocketConnection(
+          ws,
+          ctx,
+          compression === false ? Number.POSITIVE_INFINITY : compression.threshold,
+        )
         this.#sockets.add(socket)
         socket.closed.then(() => {
           this.#sockets.delete(socket)

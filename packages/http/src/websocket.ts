@@ -31,15 +31,17 @@ export interface CloseInfo {
 export class WebSocketConnection {
   readonly request: RequestContext
   readonly #ws: WebSocket
+  readonly #threshold: number
   readonly #closed = Future.withResolvers<CloseInfo>()
   readonly #controller = new AbortController()
   #queue: Message[] = []
   #waiting: ((r: IteratorResult<Message>) => void) | undefined
   #listeners: ((message: Message) => void)[] = []
 
-  constructor(ws: WebSocket, request: RequestContext) {
+  constructor(ws: WebSocket, request: RequestContext, compressionThreshold = Number.POSITIVE_INFINITY) {
     this.#ws = ws
     this.request = request
+    this.#threshold = compressionThreshold
     ws.on('message', (data: Buffer | Buffer[] | ArrayBuffer, isBinary: boolean) => {
       const raw = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)
       const message: Message = isBinary ? raw : raw.toString('utf8')
@@ -90,11 +92,21 @@ export class WebSocketConnection {
    * socket: awaiting each send is the backpressure a slow reader needs.
    */
   send(data: unknown): Future<void> {
-    if (this.#ws.readyState !== 1) return Future.failed(new Error('WebSocket is not open'))
+    // a fire-and-forget send to a peer that just vanished must not become an unhandled rejection that ends
+    // the process: the failure stays observable to whoever awaits, and is marked handled for everyone else
+    if (this.#ws.readyState !== 1) return handled(Future.failed(new Error('WebSocket is not open')))
     const payload = typeof data === 'string' || data instanceof Uint8Array ? data : JSON.stringify(data)
     const { future, resolve, reject } = Future.withResolvers<void>()
-    this.#ws.send(payload, (error) => (error ? reject(error) : resolve()))
-    return future
+    // ws applies permessage-deflate's threshold only without context takeover, so the route's threshold is
+    // applied here, per message
+    const size =
+      typeof payload === 'string'
+        ? payload.length * 3 < this.#threshold
+          ? 0
+          : Buffer.byteLength(payload)
+        : payload.byteLength
+    this.#ws.send(payload, { compress: size >= this.#threshold }, (error) => (error ? reject(error) : resolve()))
+    return handled(future)
   }
 
   /** Closes with `code` (1000 normal, 1001 going away, 1008 policy, 4000–4999 yours). */
@@ -124,6 +136,11 @@ export class WebSocketConnection {
   get _raw(): WebSocket {
     return this.#ws
   }
+}
+
+function handled<T>(future: Future<T>): Future<T> {
+  future.catch(() => {})
+  return future
 }
 
 /** A named group of connections for broadcasts; members leave when they close. */

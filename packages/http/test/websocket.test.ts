@@ -151,6 +151,24 @@ describe('WebSocket routes', () => {
     ws.close()
   })
 
+  it('survives fire-and-forget sends to a client that vanished', async () => {
+    const app = new App()
+    const gone = Promise.withResolvers<void>()
+    app.websocket('/fire', {}, async ({ socket }) => {
+      await socket.closed
+      for (let i = 0; i < 5; i++) socket.send('into the void') // not awaited: must not become an unhandled rejection
+      gone.resolve()
+    })
+    server = await listen(app, { port: 0 })
+    const ws = await connect(`${server.url.replace('http', 'ws')}/fire`)
+    ws.terminate()
+    await gone.promise
+    await new Promise((r) => setImmediate(r))
+    await expect(
+      connect(`${server.url.replace('http', 'ws')}/fire`).then((w) => w.terminate()),
+    ).resolves.toBeUndefined()
+  })
+
   it('closes every WebSocket with 1001 on shutdown', async () => {
     const s = await listen(chat(), { port: 0 })
     const ws = await connect(`${s.url.replace('http', 'ws')}/ws/echo`)
