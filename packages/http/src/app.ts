@@ -159,17 +159,22 @@ export class App extends RouteCollector {
     return this.#openapi
   }
 
-  protected addRoute(def: RouteDefinition): void {
+  // one compilation for HTTP and WebSocket routes: the app's dependencies run first, then the route's
+  #compile(def: RouteDefinition, bodyLimit = this.settings.bodyLimit ?? 1024 * 1024): CompiledRoute {
     const appDeps = this.settings.dependencies ?? []
     const withAppDeps: RouteDefinition =
       appDeps.length === 0
         ? def
         : { ...def, config: { ...def.config, dependencies: [...appDeps, ...(def.config.dependencies ?? [])] } }
-    const compiled = compileRoute(withAppDeps, {
-      bodyLimit: this.settings.bodyLimit ?? 1024 * 1024,
+    return compileRoute(withAppDeps, {
+      bodyLimit,
       overrides: this.dependencyOverrides,
       timeouts: defaultReactor().timers,
     })
+  }
+
+  protected addRoute(def: RouteDefinition): void {
+    const compiled = this.#compile(def)
     this.#openapi = undefined
     const { name, tags, summary } = def.config
     this.router.add(def.methods, def.path, compiled, { ...(name !== undefined && { name }), meta: { tags, summary } })
@@ -418,17 +423,17 @@ export class App extends RouteCollector {
       subprotocols: config.subprotocols,
     })
     const upgraded = new WeakMap<RequestContext, unknown>()
-    const compiled = compileRoute(
+    const compiled = this.#compile(
       {
         methods: ['GET'],
         path,
-        config: { ...config, dependencies: [...(this.settings.dependencies ?? []), ...(config.dependencies ?? [])] },
+        config,
         handler: (args) => {
           upgraded.set(args.request, args)
           return new Response(null, { status: 101 })
         },
       },
-      { bodyLimit: 0, overrides: this.dependencyOverrides, timeouts: defaultReactor().timers },
+      0, // a handshake has no body
     )
     const accept = (ex: UpgradeExchange, ctx: RequestContext) => {
       wss.handleUpgrade(ex.req, ex.socket, ex.head, (ws) => {
