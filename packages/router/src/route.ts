@@ -1,7 +1,7 @@
 // A registered route: its public face, plus the param layout the matcher needs.
 import { compileParams, type ParamsBuilder } from './internal/compile.ts'
 import type { ParsedPattern } from './internal/pattern.ts'
-import { Found, type ParamLayout, type Params, ParamsObject } from './match.ts'
+import { Found, type ParamLayout, type Params } from './match.ts'
 
 /** Options of `router.add()`. */
 export interface RouteOptions {
@@ -48,7 +48,6 @@ export class RouteRecord<T> implements Route<T>, ParamLayout {
     this.build = compileParams(
       this.paramNames,
       parsed.params.map((p) => p.kind),
-      ParamsObject,
     )
     this.found = this.count === 0 ? new Found<T>(this, parsed.pattern, false, null) : null
   }
