@@ -79,6 +79,7 @@ export class Router<T = unknown> {
   private insert(records: readonly RouteRecord<T>[]): void {
     const { parsed, pattern } = records[0]!
     this.ctx.walker = null
+    this.ctx.matcher = null
     this.ctx.lookup = null
     const node = insertPieces(this.ctx.root, parsed.pieces, pattern)
     const seen = new Set<string>()

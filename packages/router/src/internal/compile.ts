@@ -18,8 +18,6 @@ export type Walker = (
   ctx: { partial: unknown; pct: boolean },
 ) => RouteRecord<unknown> | null
 
-type Scan = (path: string, pos: number, len: number, ctx: { pct: boolean }) => number
-
 // The end of a catch-all at pos: the next '?' or '#'.
 function restEnd(path: string, pos: number, len: number, ctx: { pct: boolean }): number {
   for (let i = pos; i < len; i++) {
@@ -150,18 +148,99 @@ class Emitter {
 export function compileTree(root: Node, fitsComposite: FitsComposite): Walker {
   const emitter = new Emitter()
   const body = emitter.node(root, { base: null, off: 0 }, 0)
+  return link(emitter, `${walkerSource(emitter, body)}\nreturn walk`, [], fitsComposite) as Walker
+}
+
+function walkerSource(emitter: Emitter, body: string): string {
+  return `${emitter.hoisted.join('\n')}\nfunction walk(path, len, m, st, ctx) {\n${body}return null\n}`
+}
+
+function link(emitter: Emitter, source: string, env: [string, unknown][], fitsComposite: FitsComposite): unknown {
   const names = emitter.refs.map((_, i) => `r${i}`)
-  const hoisted = emitter.hoisted.join('\n')
-  const source = `'use strict'\n${hoisted}\nreturn function walk(path, len, m, st, ctx) {\n${body}return null\n}`
-  const helpers: [string, Scan | typeof fits | FitsComposite][] = [
-    ['fits', fits],
-    ['fitsComposite', fitsComposite],
-    ['restEnd', restEnd],
-  ]
-  return new Function(...names, ...helpers.map(([n]) => n), source)(
+  const helpers: [string, unknown][] = [['fits', fits], ['fitsComposite', fitsComposite], ['restEnd', restEnd], ...env]
+  return new Function(...names, ...helpers.map(([n]) => n), `'use strict'\n${source}`)(
     ...emitter.refs,
     ...helpers.map(([, f]) => f),
-  ) as Walker
+  )
+}
+
+/** The request's method as an index into `Leaf.handlers` (see tree.ts). */
+export type MethodIds = ReadonlyMap<string, number>
+
+/** What the compiled entry needs of the router besides its tree. */
+export interface MatchEnv {
+  readonly root: Node
+  readonly statics: ReadonlyMap<string, Leaf>
+  readonly methods: MethodIds
+  readonly standard: readonly string[]
+  readonly st: Int32Array
+  readonly ctx: { partial: unknown; pct: boolean }
+  readonly maxLength: number
+  readonly tooLong: unknown
+  // a found dynamic route: (route, path, decode, st) → its result
+  readonly Found: new (
+    route: never,
+    path: string,
+    decode: boolean,
+    st: Int32Array,
+  ) => unknown
+  // everything that is not a plain hit: a miss, a 405, or a path with an escape inside a param
+  readonly rest: (m: number, path: string, route: RouteRecord<unknown> | null) => unknown
+}
+
+export type Matcher = (method: string, path: string) => unknown
+
+/**
+ * The whole of `match()` for a compiled, case-sensitive router as one function: the method's id by a
+ * switch, the static routes by a jump on the path's length and `===`, then the walk, and the found
+ * result built in place. One call per request instead of five (entry, static lookup, walk, result,
+ * miss handling): measured ~10 ns less per lookup, which is most of a miss's cost.
+ */
+export function compileMatch(env: MatchEnv, fitsComposite: FitsComposite): { match: Matcher; walk: Walker } {
+  const emitter = new Emitter()
+  const body = emitter.node(env.root, { base: null, off: 0 }, 0)
+  let methods = 'let m\nswitch (method) {\n'
+  env.standard.forEach((method, i) => {
+    methods += `case ${JSON.stringify(method)}: m = ${i + 1}; break\n`
+  })
+  methods += 'default: m = methods.get(method) ?? 0\n}\n'
+  const source = `${walkerSource(emitter, body)}
+return { walk, match: function match(method, path) {
+${methods}${staticsSource(env.statics, emitter, 'return r.found')}
+if (path.length > maxLength) return tooLong
+ctx.pct = false
+ctx.partial = null
+const r = walk(path, path.length, m, st, ctx)
+if (r !== null && !ctx.pct) return r.found ?? new Found(r, path, false, st)
+return rest(m, path, r)
+} }`
+  const env2: [string, unknown][] = [
+    ['methods', env.methods],
+    ['st', env.st],
+    ['ctx', env.ctx],
+    ['maxLength', env.maxLength],
+    ['tooLong', env.tooLong],
+    ['Found', env.Found],
+    ['rest', env.rest],
+  ]
+  return link(emitter, source, env2, fitsComposite) as { match: Matcher; walk: Walker }
+}
+
+// A jump on the path's length, then `===` against each static pattern of that length; `hit` runs with
+// `r` the leaf's route for method `m`. Falls through when no route of the method matches.
+function staticsSource(statics: ReadonlyMap<string, Leaf>, emitter: Emitter, hit: string): string {
+  const byLength = new Map<number, [string, Leaf][]>()
+  for (const [path, leaf] of statics) byLength.set(path.length, [...(byLength.get(path.length) ?? []), [path, leaf]])
+  let s = 'switch (path.length) {\n'
+  for (const [length, entries] of byLength) {
+    s += `case ${length}:\n`
+    for (const [path, leaf] of entries) {
+      const r = emitter.ref(leaf)
+      s += `if (path === ${JSON.stringify(path)}) { const r = ${r}.handlers[m] ?? ${r}.any; if (r !== undefined) ${hit}; break }\n`
+    }
+    s += 'break\n'
+  }
+  return `${s}}\n`
 }
 
 /** What a params factory reads: the matched path and the param bounds (see `Found`). */
@@ -183,21 +262,12 @@ export type StaticLookup = (path: string, m: number) => RouteRecord<unknown> | u
  * hash to compute, and a length mismatch never looks at the chars.
  */
 export function compileStatics(statics: ReadonlyMap<string, Leaf>): StaticLookup {
-  const byLength = new Map<number, [string, Leaf][]>()
-  for (const [path, leaf] of statics) byLength.set(path.length, [...(byLength.get(path.length) ?? []), [path, leaf]])
-  const refs: Leaf[] = []
-  let body = 'switch (path.length) {\n'
-  for (const [length, entries] of byLength) {
-    body += `case ${length}:\n`
-    for (const [path, leaf] of entries) {
-      const r = `r${refs.push(leaf) - 1}`
-      body += `if (path === ${JSON.stringify(path)}) return ${r}.handlers[m] ?? ${r}.any\n`
-    }
-    body += 'return undefined\n'
-  }
-  body += '}\nreturn undefined'
-  const names = refs.map((_, i) => `r${i}`)
-  return new Function(...names, `'use strict'\nreturn function statics(path, m) {\n${body}\n}`)(...refs) as StaticLookup
+  const emitter = new Emitter()
+  const body = staticsSource(statics, emitter, 'return r')
+  const names = emitter.refs.map((_, i) => `r${i}`)
+  return new Function(...names, `'use strict'\nreturn function statics(path, m) {\n${body}return undefined\n}`)(
+    ...emitter.refs,
+  ) as StaticLookup
 }
 
 export type ParamsBuilder = (found: Captured) => Record<string, string | number>

@@ -9,7 +9,7 @@ import {
   type RouteNotFound,
 } from '../match.ts'
 import type { RouteRecord } from '../route.ts'
-import { compileStatics, compileTree, type StaticLookup, type Walker } from './compile.ts'
+import { compileMatch, compileStatics, compileTree, type Matcher, type StaticLookup, type Walker } from './compile.ts'
 import { normalizePath } from './decode.ts'
 import { type Leaf, M_GET, M_OTHER, Node, STANDARD_METHODS } from './tree.ts'
 import { fitsComposite, walk } from './walk.ts'
@@ -31,6 +31,8 @@ export interface Context {
   pct: boolean
   // the compiled tree, rebuilt on the first match after a change; null also when compile is off
   walker: Walker | null
+  // the whole of match() compiled (compileMatch), for a compiled case-sensitive router; rebuilt like walker
+  matcher: Matcher | null
   // the static routes (compiled, or over the map), rebuilt on the first match after a change
   lookup: StaticLookup | null
   compile: boolean
@@ -57,6 +59,7 @@ export function createContext(compile: boolean, slash: number, lower: boolean, m
     partial: null,
     pct: false,
     walker: null,
+    matcher: null,
     lookup: null,
     compile,
     slash,
@@ -110,11 +113,33 @@ function methodId(ctx: Context, method: string): number {
 
 /** Matches one request. Never throws: a bad path is a 400/414 result. */
 export function findRoute<T>(ctx: Context, method: string, path: string): MatchResult<T> {
+  if (ctx.compile && !ctx.lower) return (ctx.matcher ?? compileMatcher(ctx))(method, path) as MatchResult<T>
   const m = methodId(ctx, method)
   // the common case, a static route: found before the path is scanned for '?', '#' or '%'
   const route = (ctx.lookup ?? staticLookup(ctx))(path, m)
   if (route !== undefined) return route.found as Found<T>
   return findSlow(ctx, m, path)
+}
+
+function compileMatcher(ctx: Context): Matcher {
+  const { match, walk } = compileMatch(
+    {
+      root: ctx.root,
+      statics: ctx.statics,
+      methods: ctx.methods,
+      standard: STANDARD_METHODS,
+      st: ctx.st,
+      ctx,
+      maxLength: ctx.maxLength,
+      tooLong: ctx.tooLong,
+      Found: Found as never,
+      rest: (m, raw, route) => afterWalk(ctx, m, raw, route),
+    },
+    fitsComposite,
+  )
+  ctx.walker = walk
+  ctx.matcher = match
+  return match
 }
 
 function staticLookup(ctx: Context): StaticLookup {
@@ -156,22 +181,27 @@ function prepare(ctx: Context, raw: string): boolean {
   return true
 }
 
-function findSlow<T>(ctx: Context, m: number, raw: string): MatchResult<T> {
-  if (raw.length > ctx.maxLength) return ctx.tooLong
-  if (ctx.compile && !ctx.lower) {
-    // the compiled walker takes the raw path; only a '%' sends the request through prepare()
-    ctx.pct = false
-    ctx.partial = null
-    const route = (ctx.walker ?? compileWalker(ctx))(raw, raw.length, m, ctx.st, ctx) as RouteRecord<T> | null
-    if (!ctx.pct) {
-      if (route !== null) return found(ctx, route, raw, false)
-      const denied = notAllowed(ctx)
-      if (denied !== null && raw.indexOf('%') === -1) return denied
-      if (ctx.slash !== SLASH_IGNORE && raw.indexOf('%') === -1) {
-        return ctx.slash === SLASH_STRICT || raw.length <= 1 ? NOT_FOUND : new SlashMiss(ctx, m, raw)
-      }
+// After the compiled matcher's walk of the raw path, for all but a plain hit: the walker takes the raw
+// path, and only a '%' sends the request through prepare().
+function afterWalk<T>(ctx: Context, m: number, raw: string, route: RouteRecord<T> | null): MatchResult<T> {
+  // invariant: route is null unless a param held a '%' (ctx.pct); the matcher returns plain hits itself
+  if (route === null && !ctx.pct && raw.indexOf('%') === -1) {
+    const denied = notAllowed(ctx)
+    if (denied !== null) return denied
+    if (ctx.slash !== SLASH_IGNORE) {
+      return ctx.slash === SLASH_STRICT || raw.length <= 1 ? NOT_FOUND : new SlashMiss(ctx, m, raw)
     }
   }
+  return decoded(ctx, m, raw)
+}
+
+function findSlow<T>(ctx: Context, m: number, raw: string): MatchResult<T> {
+  if (raw.length > ctx.maxLength) return ctx.tooLong
+  return decoded(ctx, m, raw)
+}
+
+// The walk of the prepared path: query and fragment cut off, escapes decoded, case folded.
+function decoded<T>(ctx: Context, m: number, raw: string): MatchResult<T> {
   if (!prepare(ctx, raw)) return ctx.malformed
   const { walked, len } = ctx
   const route = walkRoot(ctx, walked, len, m) as RouteRecord<T> | null
