@@ -184,8 +184,12 @@ export interface MatchEnv {
     decode: boolean,
     st: Int32Array,
   ) => unknown
-  // everything that is not a plain hit: a miss, a 405, or a path with an escape inside a param
-  readonly rest: (m: number, path: string, route: RouteRecord<unknown> | null) => unknown
+  // a plain miss (no route, no '%'): 0 answers notFound, 1 a SlashMiss(ctx, m, path), 2 goes to `rest`
+  readonly slash: number
+  readonly notFound: unknown
+  readonly SlashMiss: new (ctx: never, m: number, path: string) => unknown
+  // everything else: a path with an escape, or trailingSlash 'ignore' after a miss
+  readonly rest: (m: number, path: string) => unknown
 }
 
 export type Matcher = (method: string, path: string) => unknown
@@ -211,8 +215,15 @@ if (path.length > maxLength) return tooLong
 ctx.pct = false
 ctx.partial = null
 const r = walk(path, path.length, m, st, ctx)
-if (r !== null && !ctx.pct) return r.found ?? new Found(r, path, false, st)
-return rest(m, path, r)
+if (!ctx.pct) {
+  if (r !== null) return r.found ?? new Found(r, path, false, st)
+  if (path.indexOf('%') === -1) {
+    const leaf = ctx.partial
+    if (leaf !== null) return leaf.notAllowed
+    ${missSource(env.slash)}
+  }
+}
+return rest(m, path)
 } }`
   const env2: [string, unknown][] = [
     ['methods', env.methods],
@@ -222,8 +233,18 @@ return rest(m, path, r)
     ['tooLong', env.tooLong],
     ['Found', env.Found],
     ['rest', env.rest],
+    ['notFound', env.notFound],
+    ['SlashMiss', env.SlashMiss],
   ]
   return link(emitter, source, env2, fitsComposite) as { match: Matcher; walk: Walker }
+}
+
+// find.ts's SLASH_STRICT, SLASH_REDIRECT; the answer of a miss without '%' (a path of '/' alone has no
+// slash to toggle)
+function missSource(slash: number): string {
+  if (slash === 0) return 'return notFound'
+  if (slash === 1) return 'return path.length <= 1 ? notFound : new SlashMiss(ctx, m, path)'
+  return ''
 }
 
 // A jump on the path's length, then `===` against each static pattern of that length; `hit` runs with

@@ -133,7 +133,11 @@ function compileMatcher(ctx: Context): Matcher {
       maxLength: ctx.maxLength,
       tooLong: ctx.tooLong,
       Found: Found as never,
-      rest: (m, raw, route) => afterWalk(ctx, m, raw, route),
+      slash: ctx.slash,
+      notFound: NOT_FOUND,
+      SlashMiss: SlashMiss as never,
+      // the walker takes the raw path; an escape or 'ignore' sends the request through prepare()
+      rest: (m, raw) => decoded(ctx, m, raw),
     },
     fitsComposite,
   )
@@ -179,20 +183,6 @@ function prepare(ctx: Context, raw: string): boolean {
   }
   ctx.len = len
   return true
-}
-
-// After the compiled matcher's walk of the raw path, for all but a plain hit: the walker takes the raw
-// path, and only a '%' sends the request through prepare().
-function afterWalk<T>(ctx: Context, m: number, raw: string, route: RouteRecord<T> | null): MatchResult<T> {
-  // invariant: route is null unless a param held a '%' (ctx.pct); the matcher returns plain hits itself
-  if (route === null && !ctx.pct && raw.indexOf('%') === -1) {
-    const denied = notAllowed(ctx)
-    if (denied !== null) return denied
-    if (ctx.slash !== SLASH_IGNORE) {
-      return ctx.slash === SLASH_STRICT || raw.length <= 1 ? NOT_FOUND : new SlashMiss(ctx, m, raw)
-    }
-  }
-  return decoded(ctx, m, raw)
 }
 
 function findSlow<T>(ctx: Context, m: number, raw: string): MatchResult<T> {
