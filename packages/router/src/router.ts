@@ -118,7 +118,8 @@ export class Router<T = unknown> {
 
   /** Finds the route for a request. Never throws; see `MatchResult` for the five answers. */
   match(method: string, path: string): MatchResult<T> {
-    return findRoute<T>(this.ctx, method, path)
+    const matcher = this.ctx.matcher
+    return matcher !== null ? (matcher(method, path) as MatchResult<T>) : findRoute<T>(this.ctx, method, path)
   }
 
   /** Every registered route, in registration order. */

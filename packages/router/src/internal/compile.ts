@@ -15,7 +15,7 @@ export type Walker = (
   len: number,
   m: number,
   st: Int32Array,
-  ctx: { partial: unknown; pct: boolean },
+  ctx: { partial: unknown; pct: boolean; slashed: boolean },
 ) => RouteRecord<unknown> | null
 
 // The end of a catch-all at pos: the next '?' or '#'.
@@ -46,6 +46,21 @@ interface Pos {
 
 const expr = (p: Pos) => (p.base === null ? String(p.off) : p.off === 0 ? p.base : `${p.base} + ${p.off}`)
 const at = (p: Pos, i: number) => expr({ base: p.base, off: p.off + i })
+
+// The path ends at p: its length, or its query or fragment.
+const ends = (p: string) => `${p} >= len || path.charCodeAt(${p}) === 63 || path.charCodeAt(${p}) === 35`
+
+// Whether path[pos…] starts with `text`, whose first char a switch has already matched.
+function textTest(text: string, pos: Pos): string {
+  if (text.length > INLINE_CHARS) return `path.startsWith(${JSON.stringify(text)}, ${expr(pos)})`
+  const tests: string[] = []
+  for (let i = 1; i < text.length; i++) tests.push(`path.charCodeAt(${at(pos, i)}) === ${text.charCodeAt(i)}`)
+  return tests.join(' && ') || 'true'
+}
+
+// A route ends right after this node's text, or a catch-all takes the (empty) rest: the node's text
+// closed by a slash is where a path without that slash would be redirected to.
+const slashTarget = (node: Node) => node.leaf !== null || node.wild !== null
 
 class Emitter {
   readonly refs: unknown[] = []
@@ -92,19 +107,25 @@ class Emitter {
     if (node.leaf !== null) {
       const leaf = this.ref(node.leaf)
       const p = expr(pos)
-      const end = `${p} >= len || path.charCodeAt(${p}) === 63 || path.charCodeAt(${p}) === 35`
-      s += `if (${end}) ${this.leafCheck(leaf)}return r; if (ctx.partial === null) ctx.partial = ${leaf} }\n`
+      s += `if (${ends(p)}) ${this.leafCheck(leaf)}return r; if (ctx.partial === null) ctx.partial = ${leaf} }\n`
+      // the path is this leaf's plus a trailing slash
+      s += `else if (path.charCodeAt(${p}) === 47 && (${ends(at(pos, 1))})) ctx.slashed = true\n`
     }
     if (node.statics.length > 0) {
+      for (const next of node.statics) {
+        // the path ends where this child's text has only its closing slash left
+        if (next.part === '/' && slashTarget(next)) s += `if (${ends(expr(pos))}) ctx.slashed = true\n`
+      }
       s += `switch (path.charCodeAt(${expr(pos)})) {\n`
       for (const next of node.statics) {
         const part = next.part
-        const tests: string[] = []
-        if (part.length > INLINE_CHARS) tests.push(`path.startsWith(${JSON.stringify(part)}, ${expr(pos)})`)
-        else
-          for (let i = 1; i < part.length; i++) tests.push(`path.charCodeAt(${at(pos, i)}) === ${part.charCodeAt(i)}`)
         const inner = child(this.node(next, { base: pos.base, off: pos.off + part.length }, pi), pos.base)
-        s += `case ${part.charCodeAt(0)}: if (${tests.join(' && ') || 'true'}) {\n${inner}}\nbreak\n`
+        s += `case ${part.charCodeAt(0)}: if (${textTest(part, pos)}) {\n${inner}}\n`
+        if (part.length > 1 && part.endsWith('/') && slashTarget(next)) {
+          const short = part.slice(0, -1)
+          s += `else if ((${ends(at(pos, short.length))}) && ${textTest(short, pos)}) ctx.slashed = true\n`
+        }
+        s += 'break\n'
       }
       s += '}\n'
     }
@@ -174,7 +195,7 @@ export interface MatchEnv {
   readonly methods: MethodIds
   readonly standard: readonly string[]
   readonly st: Int32Array
-  readonly ctx: { partial: unknown; pct: boolean }
+  readonly ctx: { partial: unknown; pct: boolean; slashed: boolean }
   readonly maxLength: number
   readonly tooLong: unknown
   // a found dynamic route: (route, path, decode, st) → its result
@@ -214,6 +235,7 @@ ${methods}${staticsSource(env.statics, emitter, 'return r.found')}
 if (path.length > maxLength) return tooLong
 ctx.pct = false
 ctx.partial = null
+ctx.slashed = false
 const r = walk(path, path.length, m, st, ctx)
 if (!ctx.pct) {
   if (r !== null) return r.found ?? new Found(r, path, false, st)
@@ -239,12 +261,13 @@ return rest(m, path)
   return link(emitter, source, env2, fitsComposite) as { match: Matcher; walk: Walker }
 }
 
-// find.ts's SLASH_STRICT, SLASH_REDIRECT; the answer of a miss without '%' (a path of '/' alone has no
-// slash to toggle)
+// The answer of a miss without '%', by find.ts's SLASH_STRICT, SLASH_REDIRECT, SLASH_IGNORE. The walk
+// sets ctx.slashed when the path with its trailing slash toggled would match (exactly: see skeleton()),
+// so a plain miss allocates nothing; a path of '/' alone has no slash to toggle.
 function missSource(slash: number): string {
   if (slash === 0) return 'return notFound'
-  if (slash === 1) return 'return path.length <= 1 ? notFound : new SlashMiss(ctx, m, path)'
-  return ''
+  if (slash === 1) return 'return ctx.slashed && path.length > 1 ? new SlashMiss(ctx, m, path) : notFound'
+  return 'if (!ctx.slashed) return notFound'
 }
 
 // A jump on the path's length, then `===` against each static pattern of that length; `hit` runs with

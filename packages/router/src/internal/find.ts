@@ -29,6 +29,8 @@ export interface Context {
   partial: Leaf | null
   // set by the compiled walker when a matched param holds a '%'
   pct: boolean
+  // set by the compiled walker when the path with its trailing slash toggled would match some route
+  slashed: boolean
   // the compiled tree, rebuilt on the first match after a change; null also when compile is off
   walker: Walker | null
   // the whole of match() compiled (compileMatch), for a compiled case-sensitive router; rebuilt like walker
@@ -58,6 +60,7 @@ export function createContext(compile: boolean, slash: number, lower: boolean, m
     st: new Int32Array(2),
     partial: null,
     pct: false,
+    slashed: false,
     walker: null,
     matcher: null,
     lookup: null,
