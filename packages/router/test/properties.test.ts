@@ -167,12 +167,10 @@ describe('compiled and interpreted routers', () => {
     }
   }
   const tail = fc.constantFrom('', '/', '.txt', '-1')
-  const routeWithTail = fc
-    .tuple(route(true), tail, fc.constantFrom('GET', 'POST'))
-    .map(([segs, end, method]) => ({
-      method,
-      pattern: segs.at(-1)?.kind === 'wild' ? pattern(segs) : pattern(segs) + end,
-    }))
+  const routeWithTail = fc.tuple(route(true), tail, fc.constantFrom('GET', 'POST')).map(([segs, end, method]) => ({
+    method,
+    pattern: segs.at(-1)?.kind === 'wild' ? pattern(segs) : pattern(segs) + end,
+  }))
   const routes = fc.uniqueArray(routeWithTail, {
     minLength: 1,
     maxLength: 25,
