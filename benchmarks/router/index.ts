@@ -1,6 +1,9 @@
 // One run of every adapter (timed with mitata) on the same lookups, then one table: our time per lookup, each
 // peer's time as a multiple of ours (> 1 means we are faster), and heap bytes allocated per lookup.
-// Run with `pnpm --filter @fasterapi/bench-router bench` (or `pnpm bench` at the root).
+// Run with `pnpm --filter @fasterapi/bench-router bench` (or `pnpm bench` at the root). Each row runs in a
+// process of its own (this file again, with `--row <index>`), and the parent prints the table.
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { getHeapStatistics } from 'node:v8'
 import { do_not_optimize, measure } from 'mitata'
 import { ADAPTERS, type Lookup as LookupFn } from './impl.ts'
@@ -22,6 +25,8 @@ const gc: () => void = maybeGc
 
 interface Row {
   readonly name: string
+  // whether the row's paths are decoded per call (and so its warm-up is too)
+  readonly fresh: boolean
   // lookups per timed call, to report per-lookup numbers for the whole-set rows
   readonly per: number
   readonly make: (find: LookupFn) => () => unknown
@@ -29,7 +34,7 @@ interface Row {
 
 function single(l: Lookup): Row {
   const { method, path } = l
-  return { name: l.name, per: 1, make: (find) => () => find(method, path) }
+  return { name: l.name, fresh: false, per: 1, make: (find) => () => find(method, path) }
 }
 
 // the same lookup with the path decoded from a request buffer per call, as a server sees it: a literal
@@ -40,6 +45,7 @@ function singleFresh(l: Lookup): Row {
   const [start, end] = [starts[0]!, ends[0]!]
   return {
     name: `${l.name}, fresh string`,
+    fresh: true,
     per: 1,
     make: (find) => () => find(method, buffer.toString('latin1', start, end)),
   }
@@ -50,6 +56,7 @@ function everyRoute(name: string, lookups: readonly Lookup[]): Row {
   const paths = lookups.map((l) => l.path)
   return {
     name,
+    fresh: false,
     per: lookups.length,
     make: (find) => () => {
       let last: unknown
@@ -64,6 +71,7 @@ function everyRouteFresh(name: string, lookups: readonly Lookup[], { buffer, sta
   const methods = lookups.map((l) => l.method)
   return {
     name,
+    fresh: true,
     per: lookups.length,
     make: (find) => () => {
       let last: unknown
@@ -77,7 +85,10 @@ function everyRouteFresh(name: string, lookups: readonly Lookup[], { buffer, sta
 
 // `warm`: every lookup of the set, run before any timing, so that no adapter meets a path for the first
 // time inside a timed row (a long-running server has seen all its routes; a generated matcher would
-// otherwise pay a deoptimization on each branch it had no feedback for)
+// otherwise pay a deoptimization on each branch it had no feedback for). A fresh-strings row warms up on
+// fresh strings: a server never sees an internalized path, and feedback from both kinds of string, left
+// by earlier rows in one process, moved rows by up to 1.4x either way, for peers and for us alike. So
+// each row gets a process of its own.
 const SETS: { routes: readonly RouteDef[]; warm: readonly Lookup[]; rows: Row[] }[] = [
   {
     routes: CLASSIC,
@@ -95,6 +106,7 @@ const SETS: { routes: readonly RouteDef[]; warm: readonly Lookup[]; rows: Row[] 
     ],
   },
 ]
+const ROWS = SETS.flatMap((set) => set.rows.map((row) => ({ set, row })))
 
 const noBaseline: LookupFn = () => null
 const baseline = everyRouteFresh('decoding the paths alone', GITHUB_ALL, pathBuffer(GITHUB_ALL))
@@ -114,10 +126,6 @@ function heapPerLookup(fn: () => unknown, per: number): number {
   return Math.max(0, best / (calls * per))
 }
 
-// `pnpm bench <regexp>` times only the rows whose name matches
-const only = new RegExp(process.argv[2] ?? '')
-for (const set of SETS) set.rows = set.rows.filter((r) => only.test(r.name))
-
 // Interleaved rounds: every adapter of a row is measured once per round (mitata's measure(), a short
 // budget each), and its time is the median over the rounds. Load that comes and goes on a shared
 // machine then hits every adapter alike, which one long run per adapter does not.
@@ -131,62 +139,91 @@ const cpuNow = () => {
   return (user + system) * 1e3
 }
 const TIMING = { min_cpu_time: BUDGET_NS, gc: false, now: cpuNow } as const
-
-const heap = new Map<string, number>()
-const ns = new Map<string, number>()
 const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!
-for (const set of SETS) {
-  const finds = ADAPTERS.map((a) => a.build(set.routes))
-  for (const find of finds) {
-    for (let i = 0; i < 1000; i++) for (const l of set.warm) do_not_optimize(find(l.method, l.path))
-  }
-  for (const row of set.rows) {
-    const fns = finds.map((find) => row.make(find))
-    const samples = fns.map(() => [] as number[])
-    for (let round = 0; round < ROUNDS; round++) {
-      gc()
-      for (const [i, fn] of fns.entries()) {
-        const stats = await measure(() => do_not_optimize(fn()), TIMING)
-        samples[i]!.push(stats.avg / row.per)
-      }
-    }
-    for (const [i, adapter] of ADAPTERS.entries()) {
-      ns.set(`${row.name}\t${adapter.name}`, median(samples[i]!))
-      heap.set(`${row.name}\t${adapter.name}`, heapPerLookup(fns[i]!, row.per))
-    }
-    process.stderr.write('.')
-  }
-}
-const base = baseline.make(noBaseline)
-const baseSamples: number[] = []
-for (let round = 0; round < ROUNDS; round++) {
-  baseSamples.push((await measure(() => do_not_optimize(base()), TIMING)).avg / baseline.per)
-}
-ns.set(`${baseline.name}\t-`, median(baseSamples))
 
-const [ours, ...peers] = ADAPTERS.map((a) => a.name)
-const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—')
-const lines = [
-  `| lookup | ${ours} ns | best peer | vs best | ${peers.join(' | ')} | heap B/lookup: ours · best peer's |`,
-  `|---|---:|---|---:|${peers.map(() => '---:').join('|')}|---:|`,
-]
-for (const row of SETS.flatMap((s) => s.rows)) {
-  const mine = ns.get(`${row.name}\t${ours}`)!
-  const times = peers.map((p) => ns.get(`${row.name}\t${p}`)!)
-  const best = times.indexOf(Math.min(...times))
-  const bestName = peers[best]!
-  lines.push(
-    `| ${row.name} | ${fmt(mine)} | ${bestName} ${fmt(times[best]!)} | ${fmt(times[best]! / mine, 2)}× | ${times
-      .map((t) => `${fmt(t / mine, 2)}×`)
-      .join(
-        ' | ',
-      )} | ${fmt(heap.get(`${row.name}\t${ours}`)!, 0)} · ${fmt(heap.get(`${row.name}\t${bestName}`)!, 0)} |`,
-  )
+interface Measured {
+  // per adapter name: ns per lookup and heap bytes per lookup
+  readonly ns: Record<string, number>
+  readonly heap: Record<string, number>
 }
-console.log(
-  `\nRouter lookups, ns per lookup (${process.version}); peer columns are peer time / our time, > 1× = we are faster`,
-)
-console.log(
-  `decoding a path from the request buffer alone: ${fmt(ns.get(`${baseline.name}\t-`)!)} ns (in the fresh-strings row)\n`,
-)
-console.log(lines.join('\n'))
+
+// The child's work: one row, every adapter.
+async function measureRow(index: number): Promise<Measured> {
+  if (index === -1) {
+    const base = baseline.make(noBaseline)
+    const samples: number[] = []
+    for (let round = 0; round < ROUNDS; round++) {
+      samples.push((await measure(() => do_not_optimize(base()), TIMING)).avg / baseline.per)
+    }
+    return { ns: { '-': median(samples) }, heap: {} }
+  }
+  const { set, row } = ROWS[index]!
+  const finds = ADAPTERS.map((a) => a.build(set.routes))
+  const { buffer, starts, ends } = pathBuffer(set.warm)
+  for (const find of finds) {
+    for (let i = 0; i < 1000; i++) {
+      set.warm.forEach((l, j) => {
+        do_not_optimize(find(l.method, row.fresh ? buffer.toString('latin1', starts[j], ends[j]) : l.path))
+      })
+    }
+  }
+  const fns = finds.map((find) => row.make(find))
+  const samples = fns.map(() => [] as number[])
+  for (let round = 0; round < ROUNDS; round++) {
+    gc()
+    for (const [i, fn] of fns.entries()) {
+      const stats = await measure(() => do_not_optimize(fn()), TIMING)
+      samples[i]!.push(stats.avg / row.per)
+    }
+  }
+  const ns: Record<string, number> = {}
+  const heap: Record<string, number> = {}
+  for (const [i, adapter] of ADAPTERS.entries()) {
+    ns[adapter.name] = median(samples[i]!)
+    heap[adapter.name] = heapPerLookup(fns[i]!, row.per)
+  }
+  return { ns, heap }
+}
+
+const rowFlag = process.argv.indexOf('--row')
+if (rowFlag !== -1) {
+  process.stdout.write(JSON.stringify(await measureRow(Number(process.argv[rowFlag + 1]))))
+} else {
+  // `pnpm bench <regexp>` times only the rows whose name matches
+  const only = new RegExp(process.argv[2] ?? '')
+  const run = (index: number): Measured => {
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), '--row', String(index)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    if (child.status !== 0) throw new Error(`row ${index} exited with ${child.status}`)
+    process.stderr.write('.')
+    return JSON.parse(child.stdout) as Measured
+  }
+  const rows = ROWS.flatMap(({ row }, i) => (only.test(row.name) ? [{ row, measured: run(i) }] : []))
+  const decoding = run(-1).ns['-']!
+
+  const [ours, ...peers] = ADAPTERS.map((a) => a.name) as [string, ...string[]]
+  const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—')
+  const lines = [
+    `| lookup | ${ours} ns | best peer | vs best | ${peers.join(' | ')} | heap B/lookup: ours · best peer's |`,
+    `|---|---:|---|---:|${peers.map(() => '---:').join('|')}|---:|`,
+  ]
+  for (const { row, measured } of rows) {
+    const mine = measured.ns[ours]!
+    const times = peers.map((p) => measured.ns[p]!)
+    const best = times.indexOf(Math.min(...times))
+    const bestName = peers[best]!
+    const ratios = times.map((t) => `${fmt(t / mine, 2)}×`).join(' | ')
+    const heap = `${fmt(measured.heap[ours]!, 0)} · ${fmt(measured.heap[bestName]!, 0)}`
+    lines.push(
+      `| ${row.name} | ${fmt(mine)} | ${bestName} ${fmt(times[best]!)} | ${fmt(times[best]! / mine, 2)}× | ${ratios} | ${heap} |`,
+    )
+  }
+  console.log(
+    `\nRouter lookups, ns per lookup (${process.version}); peer columns are peer time / our time, > 1× = we are faster`,
+  )
+  console.log(`decoding a path from the request buffer alone: ${fmt(decoding)} ns (in the fresh-string rows)\n`)
+  console.log(lines.join('\n'))
+}
