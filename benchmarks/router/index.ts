@@ -160,14 +160,26 @@ async function measureRow(index: number): Promise<Measured> {
   const { set, row } = ROWS[index]!
   const finds = ADAPTERS.map((a) => a.build(set.routes))
   const { buffer, starts, ends } = pathBuffer(set.warm)
-  for (const find of finds) {
-    for (let i = 0; i < 1000; i++) {
-      set.warm.forEach((l, j) => {
-        do_not_optimize(find(l.method, row.fresh ? buffer.toString('latin1', starts[j], ends[j]) : l.path))
-      })
+  const warmUp = (times: number) => {
+    for (const find of finds) {
+      for (let i = 0; i < times; i++) {
+        set.warm.forEach((l, j) => {
+          do_not_optimize(find(l.method, row.fresh ? buffer.toString('latin1', starts[j], ends[j]) : l.path))
+        })
+      }
     }
   }
   const fns = finds.map((find) => row.make(find))
+  // V8 optimizes on a background thread: TurboFan took ~240 ms for the largest generated matcher here,
+  // on two busy cores, so the first timed rounds of a row ran whichever adapter was still waiting on
+  // Maglev code. Pauses let those jobs finish, and the second pass picks up re-optimizations (a
+  // caller re-optimized once its callee was), so every adapter is timed in its steady state.
+  warmUp(1000)
+  for (const fn of fns) for (let i = 0; i < 100; i++) do_not_optimize(fn())
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  warmUp(200)
+  for (const fn of fns) for (let i = 0; i < 100; i++) do_not_optimize(fn())
+  await new Promise((resolve) => setTimeout(resolve, 1000))
   const samples = fns.map(() => [] as number[])
   for (let round = 0; round < ROUNDS; round++) {
     gc()
