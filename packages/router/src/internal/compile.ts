@@ -354,7 +354,7 @@ function compileFactory(names: readonly string[], kinds: readonly number[]): Par
         : `convert(${kind}, f.path, ${a}, ${b}, f.decode)`
     return `this[${JSON.stringify(name)}] = ${value}`
   })
-  // a constructor of its own per route: V8 sizes its objects from the stores in its body, exactly
+  // a constructor of its own per signature: V8 sizes its objects from the stores in its body, exactly
   const source = `'use strict'\nfunction P(f) {\n${lines.join('\n')}\n}\nP.prototype = proto\nreturn function params(f) { return new P(f) }`
   return new Function('proto', 'convert', source)(ParamsObject.prototype, convert) as ParamsBuilder
 }
