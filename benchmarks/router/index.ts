@@ -187,7 +187,6 @@ async function measureRow(index: number): Promise<Measured> {
   warmUp(200)
   runRow()
   await new Promise((resolve) => setTimeout(resolve, 1000))
-  if (process.env.BENCH_MARK) console.error('=== timing')
   const samples = fns.map(() => [] as number[])
   for (let round = 0; round < ROUNDS; round++) {
     gc()
