@@ -2,11 +2,12 @@
 // char-code comparisons against constants, child dispatch a `switch`, each param level a local for its
 // segment end, and large subtrees functions of their own. Same order and semantics as walk() in
 // walk.ts, which stays as the interpreter for `compile: false`; the shared test suite runs over both.
-import { ParamsObject } from '../match.ts'
+import { Found, NOT_FOUND, ParamsObject } from '../match.ts'
 import type { RouteRecord } from '../route.ts'
+import type { Context } from './find.ts'
 import { convert, fits } from './kinds.ts'
 import { STR } from './pattern.ts'
-import { COMPOSITE, type Leaf, type Node } from './tree.ts'
+import { COMPOSITE, type Leaf, type Node, STANDARD_METHODS } from './tree.ts'
 
 // invariant: routing stops at `len` or at the first '?' or '#', whichever comes first, so the walker
 // takes a raw request path without scanning it first; a '%' inside a param sets ctx.pct.
@@ -185,30 +186,14 @@ function link(emitter: Emitter, source: string, env: [string, unknown][], fitsCo
   )
 }
 
-/** The request's method as an index into `Leaf.handlers` (see tree.ts). */
-export type MethodIds = ReadonlyMap<string, number>
-
-/** What the compiled entry needs of the router besides its tree. */
-export interface MatchEnv {
-  readonly root: Node
-  readonly statics: ReadonlyMap<string, Leaf>
-  readonly methods: MethodIds
-  readonly standard: readonly string[]
-  readonly st: Int32Array
-  readonly ctx: { partial: unknown; pct: boolean; slashed: boolean }
-  readonly maxLength: number
-  readonly tooLong: unknown
-  // a found dynamic route: (route, path, decode, st) → its result
-  readonly Found: new (
-    route: never,
+/** What the compiled entry takes besides the router's context, from find.ts (which imports this module). */
+export interface MatchHooks {
+  // a plain miss whose slash-toggled path matches (trailingSlash 'redirect'): its lazy 404
+  readonly SlashMiss: new (
+    ctx: Context,
+    m: number,
     path: string,
-    decode: boolean,
-    st: Int32Array,
   ) => unknown
-  // a plain miss (no route, no '%'): 0 answers notFound, 1 a SlashMiss(ctx, m, path), 2 goes to `rest`
-  readonly slash: number
-  readonly notFound: unknown
-  readonly SlashMiss: new (ctx: never, m: number, path: string) => unknown
   // everything else: a path with an escape, or trailingSlash 'ignore' after a miss
   readonly rest: (m: number, path: string) => unknown
 }
@@ -221,17 +206,21 @@ export type Matcher = (method: string, path: string) => unknown
  * result built in place. One call per request instead of five (entry, static lookup, walk, result,
  * miss handling): measured ~10 ns less per lookup, which is most of a miss's cost.
  */
-export function compileMatch(env: MatchEnv, fitsComposite: FitsComposite): { match: Matcher; walk: Walker } {
+export function compileMatch(
+  ctx: Context,
+  hooks: MatchHooks,
+  fitsComposite: FitsComposite,
+): { match: Matcher; walk: Walker } {
   const emitter = new Emitter()
-  const body = emitter.node(env.root, { base: null, off: 0 }, 0)
+  const body = emitter.node(ctx.root, { base: null, off: 0 }, 0)
   let methods = 'let m\nswitch (method) {\n'
-  env.standard.forEach((method, i) => {
+  STANDARD_METHODS.forEach((method, i) => {
     methods += `case ${JSON.stringify(method)}: m = ${i + 1}; break\n`
   })
   methods += 'default: m = methods.get(method) ?? 0\n}\n'
   const source = `${walkerSource(emitter, body)}
 return { walk, match: function match(method, path) {
-${methods}${staticsSource(env.statics, emitter, 'return r.found')}
+${methods}${staticsSource(ctx.statics, emitter, 'return r.found')}
 if (path.length > maxLength) return tooLong
 ctx.pct = false
 ctx.partial = null
@@ -242,23 +231,23 @@ if (!ctx.pct) {
   if (path.indexOf('%') === -1) {
     const leaf = ctx.partial
     if (leaf !== null) return leaf.notAllowed
-    ${missSource(env.slash)}
+    ${missSource(ctx.slash)}
   }
 }
 return rest(m, path)
 } }`
-  const env2: [string, unknown][] = [
-    ['methods', env.methods],
-    ['st', env.st],
-    ['ctx', env.ctx],
-    ['maxLength', env.maxLength],
-    ['tooLong', env.tooLong],
-    ['Found', env.Found],
-    ['rest', env.rest],
-    ['notFound', env.notFound],
-    ['SlashMiss', env.SlashMiss],
+  const env: [string, unknown][] = [
+    ['methods', ctx.methods],
+    ['st', ctx.st],
+    ['ctx', ctx],
+    ['maxLength', ctx.maxLength],
+    ['tooLong', ctx.tooLong],
+    ['Found', Found],
+    ['notFound', NOT_FOUND],
+    ['SlashMiss', hooks.SlashMiss],
+    ['rest', hooks.rest],
   ]
-  return link(emitter, source, env2, fitsComposite) as { match: Matcher; walk: Walker }
+  return link(emitter, source, env, fitsComposite) as { match: Matcher; walk: Walker }
 }
 
 // The answer of a miss without '%', by find.ts's SLASH_STRICT, SLASH_REDIRECT, SLASH_IGNORE. The walk

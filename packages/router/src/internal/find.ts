@@ -126,19 +126,9 @@ export function findRoute<T>(ctx: Context, method: string, path: string): MatchR
 
 function compileMatcher(ctx: Context): Matcher {
   const { match, walk } = compileMatch(
+    ctx,
     {
-      root: ctx.root,
-      statics: ctx.statics,
-      methods: ctx.methods,
-      standard: STANDARD_METHODS,
-      st: ctx.st,
-      ctx,
-      maxLength: ctx.maxLength,
-      tooLong: ctx.tooLong,
-      Found: Found as never,
-      slash: ctx.slash,
-      notFound: NOT_FOUND,
-      SlashMiss: SlashMiss as never,
+      SlashMiss,
       // the walker takes the raw path; an escape or 'ignore' sends the request through prepare()
       rest: (m, raw) => decoded(ctx, m, raw),
     },
