@@ -222,6 +222,26 @@ describe.each(MODES)('match ($mode)', ({ compile }) => {
       }
     })
 
+    it('decodes a path only when the walk reaches an escape: a miss before it is a 404, even if malformed', () => {
+      for (const caseSensitive of [true, false]) {
+        const r = router({ caseSensitive })
+        r.add('GET', '/p/{name}', 'param')
+        r.add('GET', '/ab/c', 'static')
+        r.add('POST', '/ab/d', 'post')
+        expect(r.match('GET', '/nothing/%zz').status).toBe(404)
+        expect(r.match('GET', '/ab/x/%zz').status).toBe(404)
+        expect(r.match('GET', '/ab/%zz').status).toBe(400)
+        expect(r.match('GET', '/%zz').status).toBe(400)
+        expect(found(r.match('GET', '/%61b/c')).payload).toBe('static')
+        expect(found(r.match('GET', '/a%62/%63')).payload).toBe('static')
+        const denied = r.match('GET', '/ab/%64')
+        expect(denied.status === 405 && denied.allow).toBe('POST')
+      }
+      const escaped = router()
+      escaped.add('GET', '/100%', 'percent')
+      expect(escaped.match('GET', '/x/%zz').status).toBe(400)
+    })
+
     it('answers 414 for a path longer than maxPathLength', () => {
       const r = router({ maxPathLength: 16 })
       r.add('GET', '/{x}', 'x')

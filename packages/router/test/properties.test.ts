@@ -177,7 +177,7 @@ describe('compiled and interpreted routers', () => {
     selector: (r) => `${r.method} ${r.pattern}`,
   })
   const piece = fc.oneof(
-    fc.constantFrom(...WORDS, '', 'v1', 'x', 'a.txt', '3-1', 'ab%2F', '%61b'),
+    fc.constantFrom(...WORDS, '', 'v1', 'x', 'a.txt', '3-1', 'ab%2F', '%61b', 'a%62', '%zz', 'a%6', '%31'),
     intValue.map(String),
   )
   const path = fc
@@ -205,6 +205,55 @@ describe('compiled and interpreted routers', () => {
         }
       }),
       { numRuns: 400 },
+    )
+  })
+})
+
+// The walk reads a raw path and decodes it only when it reaches an escape: an escape it never reaches
+// cannot change the answer. Both halves of that, for both walkers.
+describe.each([
+  { mode: 'compiled', compile: true },
+  { mode: 'interpreted', compile: false },
+])('escapes ($mode)', { timeout: 60_000 }, ({ compile }) => {
+  const answer = (m: ReturnType<Router<string>['match']>) =>
+    m.status === 200 ? { status: 200, pattern: m.route.pattern, params: { ...m.params } } : { status: m.status }
+  const encoded = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
+  // a path over the routes' vocabulary, and which of its chars to write as escapes
+  const plainPath = fc
+    .array(fc.oneof(fc.constantFrom(...WORDS, 'v1', 'x'), intValue.map(String)), { minLength: 1, maxLength: 5 })
+    .map((segs) => `/${segs.join('/')}`)
+  const escaped = plainPath.chain((plain) =>
+    fc.record({
+      plain: fc.constant(plain),
+      which: fc.array(fc.boolean(), { minLength: plain.length, maxLength: plain.length }),
+    }),
+  )
+
+  it('answers a path written with escapes of plain chars as the plain path', () => {
+    fc.assert(
+      fc.property(routeSet(true, compile), fc.array(escaped, { minLength: 1, maxLength: 10 }), ({ router }, paths) => {
+        for (const { plain, which } of paths) {
+          const raw = [...plain].map((c, i) => (which[i] && c !== '/' ? encoded(c) : c)).join('')
+          expect(answer(router.match('GET', raw)), raw).toEqual(answer(router.match('GET', plain)))
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('answers 400 for a malformed escape the walk reaches, and otherwise as if it were a valid one', () => {
+    const withBad = fc.record({ plain: plainPath, at: fc.nat(), bad: fc.constantFrom('%zz', '%z', '%g1') })
+    fc.assert(
+      fc.property(routeSet(true, compile), fc.array(withBad, { minLength: 1, maxLength: 10 }), ({ router }, paths) => {
+        for (const { plain, at, bad } of paths) {
+          const cut = 1 + (at % plain.length)
+          const [head, rest] = [plain.slice(0, cut), plain.slice(cut)]
+          const m = router.match('GET', head + bad + rest)
+          if (m.status !== 400)
+            expect(answer(m), head + bad + rest).toEqual(answer(router.match('GET', `${head}%7E${rest}`)))
+        }
+      }),
+      { numRuns: 300 },
     )
   })
 })

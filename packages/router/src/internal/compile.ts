@@ -4,13 +4,17 @@
 // walk.ts, which stays as the interpreter for `compile: false`; the shared test suite runs over both.
 import { Found, NOT_FOUND, ParamsObject } from '../match.ts'
 import type { RouteRecord } from '../route.ts'
+import { escapeAt } from './decode.ts'
 import type { Context } from './find.ts'
 import { convert, fits } from './kinds.ts'
 import { STR } from './pattern.ts'
 import { COMPOSITE, type Leaf, type Node, STANDARD_METHODS } from './tree.ts'
 
 // invariant: routing stops at `len` or at the first '?' or '#', whichever comes first, so the walker
-// takes a raw request path without scanning it first; a '%' inside a param sets ctx.pct.
+// takes a raw request path without scanning it first. It sets ctx.pct when it reads a '%' where a
+// decoded char could have led elsewhere: inside a param or a catch-all, at a child dispatch, or as the
+// first char where static text differs. A walk that leaves ctx.pct false would have given the same
+// answer on the decoded path, since both agree up to the first '%' and the walk never reached it.
 export type Walker = (
   path: string,
   len: number,
@@ -51,12 +55,19 @@ const at = (p: Pos, i: number) => expr({ base: p.base, off: p.off + i })
 // The path ends at p: its length, or its query or fragment.
 const ends = (p: string) => `${p} >= len || path.charCodeAt(${p}) === 63 || path.charCodeAt(${p}) === 35`
 
-// Whether path[pos…] starts with `text`, whose first char a switch has already matched.
+// Whether path[pos…] starts with `text`, whose first char a switch has already matched. Char by char,
+// each read kept in `ch`, so that after a failed test `ch` is the first char that differed.
 function textTest(text: string, pos: Pos): string {
   if (text.length > INLINE_CHARS) return `path.startsWith(${JSON.stringify(text)}, ${expr(pos)})`
   const tests: string[] = []
-  for (let i = 1; i < text.length; i++) tests.push(`path.charCodeAt(${at(pos, i)}) === ${text.charCodeAt(i)}`)
+  for (let i = 1; i < text.length; i++) tests.push(`(ch = path.charCodeAt(${at(pos, i)})) === ${text.charCodeAt(i)}`)
   return tests.join(' && ') || 'true'
+}
+
+// After textTest failed: whether it failed on a '%' (see Walker).
+function escapeTest(text: string, pos: Pos): string | null {
+  if (text.length > INLINE_CHARS) return `escapeAt(path, ${expr(pos)}, ${JSON.stringify(text)})`
+  return text.length > 1 ? 'ch === 37' : null
 }
 
 // A route ends right after this node's text, or a catch-all takes the (empty) rest: the node's text
@@ -122,12 +133,17 @@ class Emitter {
         const part = next.part
         const inner = child(this.node(next, { base: pos.base, off: pos.off + part.length }, pi), pos.base)
         s += `case ${part.charCodeAt(0)}: if (${textTest(part, pos)}) {\n${inner}}\n`
+        const failedOnEscape = escapeTest(part, pos)
+        if (failedOnEscape !== null) s += `else if (${failedOnEscape}) ctx.pct = true\n`
         if (part.length > 1 && part.endsWith('/') && slashTarget(next)) {
           const short = part.slice(0, -1)
           s += `else if ((${ends(at(pos, short.length))}) && ${textTest(short, pos)}) ctx.slashed = true\n`
         }
         s += 'break\n'
       }
+      // a '%' where a child's first char would be (a router whose static text holds a '%' checks the
+      // whole path for one after a miss instead, see compileMatch)
+      if (!node.statics.some((next) => next.part.charCodeAt(0) === 37)) s += 'case 37: ctx.pct = true\n'
       s += '}\n'
     }
     if (node.params !== null) {
@@ -161,7 +177,7 @@ class Emitter {
   private hoist(code: string, base: string | null): string {
     const name = `h${this.hoisted.length}`
     const args = base === null ? 'path, len, m, st, ctx' : `path, len, m, st, ctx, ${base}`
-    this.hoisted.push(`function ${name}(${args}) {\n${code}return null\n}`)
+    this.hoisted.push(`function ${name}(${args}) {\nlet ch = 0\n${code}return null\n}`)
     return `{ const r = ${name}(${args}); if (r !== null) return r }\n`
   }
 }
@@ -174,12 +190,18 @@ export function compileTree(root: Node, fitsComposite: FitsComposite): Walker {
 }
 
 function walkerSource(emitter: Emitter, body: string): string {
-  return `${emitter.hoisted.join('\n')}\nfunction walk(path, len, m, st, ctx) {\n${body}return null\n}`
+  return `${emitter.hoisted.join('\n')}\nfunction walk(path, len, m, st, ctx) {\nlet ch = 0\n${body}return null\n}`
 }
 
 function link(emitter: Emitter, source: string, env: [string, unknown][], fitsComposite: FitsComposite): unknown {
   const names = emitter.refs.map((_, i) => `r${i}`)
-  const helpers: [string, unknown][] = [['fits', fits], ['fitsComposite', fitsComposite], ['restEnd', restEnd], ...env]
+  const helpers: [string, unknown][] = [
+    ['fits', fits],
+    ['fitsComposite', fitsComposite],
+    ['restEnd', restEnd],
+    ['escapeAt', escapeAt],
+    ...env,
+  ]
   return new Function(...names, ...helpers.map(([n]) => n), `'use strict'\n${source}`)(
     ...emitter.refs,
     ...helpers.map(([, f]) => f),
@@ -228,11 +250,7 @@ ctx.slashed = false
 const r = walk(path, path.length, m, st, ctx)
 if (!ctx.pct) {
   if (r !== null) return r.found ?? new Found(r, path, false, st)
-  if (path.indexOf('%') === -1) {
-    const leaf = ctx.partial
-    if (leaf !== null) return leaf.notAllowed
-    ${missSource(ctx.slash)}
-  }
+  ${missSource(ctx.slash, ctx.escapedText)}
 }
 return rest(m, path)
 } }`
@@ -250,13 +268,20 @@ return rest(m, path)
   return link(emitter, source, env, fitsComposite) as { match: Matcher; walk: Walker }
 }
 
-// The answer of a miss without '%', by find.ts's SLASH_STRICT, SLASH_REDIRECT, SLASH_IGNORE. The walk
-// sets ctx.slashed when the path with its trailing slash toggled would match (exactly: see skeleton()),
-// so a plain miss allocates nothing; a path of '/' alone has no slash to toggle.
-function missSource(slash: number): string {
-  if (slash === 0) return 'return notFound'
-  if (slash === 1) return 'return ctx.slashed && path.length > 1 ? new SlashMiss(ctx, m, path) : notFound'
-  return 'if (!ctx.slashed) return notFound'
+// The answer of a miss that read no '%' (see Walker), by find.ts's SLASH_STRICT, SLASH_REDIRECT,
+// SLASH_IGNORE. The walk sets ctx.slashed when the path with its trailing slash toggled would match
+// (exactly: see skeleton()), so a plain miss allocates nothing; a path of '/' alone has no slash to
+// toggle. A router with a '%' in its static text cannot tell an escape that the walk read from a '%'
+// that it matched, so it sends every path holding one to the decoding walk.
+function missSource(slash: number, escapedText: boolean): string {
+  const answer =
+    slash === 0
+      ? 'return notFound'
+      : slash === 1
+        ? 'return ctx.slashed && path.length > 1 ? new SlashMiss(ctx, m, path) : notFound'
+        : 'if (!ctx.slashed) return notFound'
+  const miss = `const leaf = ctx.partial\nif (leaf !== null) return leaf.notAllowed\n${answer}`
+  return escapedText ? `if (path.indexOf('%') === -1) {\n${miss}\n}` : miss
 }
 
 // A jump on the path's length, then `===` against each static pattern of that length; `hit` runs with

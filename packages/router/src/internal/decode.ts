@@ -18,3 +18,12 @@ export function normalizePath(path: string): string | null {
     return null
   }
 }
+
+// Whether the first char where path[pos…] differs from `text` is a '%' (see Walker in compile.ts).
+export function escapeAt(path: string, pos: number, text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = path.charCodeAt(pos + i)
+    if (c !== text.charCodeAt(i)) return c === 37
+  }
+  return false
+}

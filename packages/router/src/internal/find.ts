@@ -27,8 +27,13 @@ export interface Context {
   // invariant: during a walk, param i spans path[st[2i], st[2i+1]); sized for the route with most params
   st: Int32Array
   partial: Leaf | null
-  // set by the compiled walker when a matched param holds a '%'
+  // set by the walk when it reads a '%' where a decoded char could have led elsewhere (see Walker in
+  // compile.ts); pctAt is the first '%' of the raw path the interpreter walks, or -1
   pct: boolean
+  pctAt: number
+  // some route's static text holds a '%': then a '%' the walk matched looks like one it never reached,
+  // and every path with a '%' is decoded before it is walked
+  escapedText: boolean
   // set by the compiled walker when the path with its trailing slash toggled would match some route
   slashed: boolean
   // the compiled tree, rebuilt on the first match after a change; null also when compile is off
@@ -60,6 +65,8 @@ export function createContext(compile: boolean, slash: number, lower: boolean, m
     st: new Int32Array(2),
     partial: null,
     pct: false,
+    pctAt: -1,
+    escapedText: false,
     slashed: false,
     walker: null,
     matcher: null,
@@ -129,8 +136,9 @@ function compileMatcher(ctx: Context): Matcher {
     ctx,
     {
       SlashMiss,
-      // the walker takes the raw path; an escape or 'ignore' sends the request through prepare()
-      rest: (m, raw) => decoded(ctx, m, raw),
+      // the walker takes the raw path; an escape it reached or 'ignore' sends the request through
+      // prepare(), which need not walk the raw path again
+      rest: (m, raw) => decoded(ctx, m, raw, false),
     },
     fitsComposite,
   )
@@ -152,7 +160,9 @@ function staticLookup(ctx: Context): StaticLookup {
 
 // The part of a raw request path that routing looks at: before '?' or '#', escapes decoded once (but
 // see decode.ts), case-folded for a case-insensitive router. Kept in ctx fields, not a fresh object.
-function prepare(ctx: Context, raw: string): boolean {
+// With `rawFirst`, a path whose raw walk never reaches its first '%' is walked raw: the escape cannot
+// change the answer (see Walker in compile.ts), and a malformed one there is no error, as in Express.
+function prepare(ctx: Context, raw: string, m: number, rawFirst: boolean): boolean {
   let len = raw.length
   const query = raw.indexOf('?')
   if (query !== -1) len = query
@@ -160,32 +170,51 @@ function prepare(ctx: Context, raw: string): boolean {
   if (hash !== -1 && hash < len) len = hash
   ctx.rawEnd = len
   ctx.decode = false
-  ctx.path = ctx.walked = raw
-  const pct = raw.indexOf('%')
-  if (pct !== -1 && pct < len) {
-    const normal = normalizePath(raw.slice(0, len))
-    if (normal === null) return false
-    ctx.path = ctx.walked = normal
-    len = normal.length
-    ctx.decode = true
-  }
-  // case folding keeps the original for the params when it keeps the length (it does for ASCII)
-  if (ctx.lower) {
-    ctx.walked = ctx.path.toLowerCase()
-    if (ctx.walked.length !== ctx.path.length) ctx.path = ctx.walked
-  }
-  ctx.len = len
+  ctx.path = raw
+  ctx.len = fold(ctx, len)
+  const pct = ctx.walked.indexOf('%')
+  if (pct === -1 || pct >= ctx.len) return true
+  if (rawFirst && !ctx.escapedText && !reachesEscape(ctx, m, pct)) return true
+  const normal = normalizePath(raw.slice(0, len))
+  if (normal === null) return false
+  ctx.path = normal
+  ctx.len = fold(ctx, normal.length)
+  ctx.decode = true
   return true
+}
+
+// Sets ctx.walked, the path the walk reads up to the returned length: ctx.path itself, or for a
+// case-insensitive router its first `len` chars case-folded. Params are cut from ctx.path, the
+// original, while folding keeps the length (it does for ASCII); otherwise from the folded path.
+function fold(ctx: Context, len: number): number {
+  if (!ctx.lower) {
+    ctx.walked = ctx.path
+    return len
+  }
+  const head = len === ctx.path.length ? ctx.path : ctx.path.slice(0, len)
+  ctx.walked = head.toLowerCase()
+  if (ctx.walked.length !== head.length) ctx.path = ctx.walked
+  return ctx.walked.length
+}
+
+// Whether the walk of the raw path reads its first '%', at `pct`, where a decoded char could lead
+// elsewhere.
+function reachesEscape(ctx: Context, m: number, pct: number): boolean {
+  ctx.pct = false
+  ctx.pctAt = pct
+  walkRoot(ctx, ctx.walked, ctx.len, m)
+  ctx.pctAt = -1
+  return ctx.pct
 }
 
 function findSlow<T>(ctx: Context, m: number, raw: string): MatchResult<T> {
   if (raw.length > ctx.maxLength) return ctx.tooLong
-  return decoded(ctx, m, raw)
+  return decoded(ctx, m, raw, true)
 }
 
 // The walk of the prepared path: query and fragment cut off, escapes decoded, case folded.
-function decoded<T>(ctx: Context, m: number, raw: string): MatchResult<T> {
-  if (!prepare(ctx, raw)) return ctx.malformed
+function decoded<T>(ctx: Context, m: number, raw: string, rawFirst: boolean): MatchResult<T> {
+  if (!prepare(ctx, raw, m, rawFirst)) return ctx.malformed
   const { walked, len } = ctx
   const route = walkRoot(ctx, walked, len, m) as RouteRecord<T> | null
   if (route !== null) return found(ctx, route, ctx.path, ctx.decode)
@@ -217,7 +246,7 @@ class SlashMiss implements RouteNotFound {
   get redirect(): string | null {
     const ctx = this.ctx
     const raw = this.raw
-    prepare(ctx, raw)
+    if (!prepare(ctx, raw, this.m, true)) return null
     const alt = toggleSlash(ctx.walked, ctx.len)
     if (walkRoot(ctx, alt, alt.length, this.m) === null && notAllowed(ctx) === null) return null
     return toggleSlash(raw, ctx.rawEnd) + raw.slice(ctx.rawEnd)

@@ -1,6 +1,8 @@
 // The interpreter: the same walk as the compiled tree (compile.ts), over the nodes, for routers made
-// with `compile: false`. It takes a prepared path (query and fragment cut off, escapes decoded).
+// with `compile: false`. It takes a path with its query and fragment cut off (at `len`), raw or with
+// its escapes decoded.
 import type { RouteRecord } from '../route.ts'
+import { escapeAt } from './decode.ts'
 import { fits } from './kinds.ts'
 import { COMPOSITE, type Leaf, type Node } from './tree.ts'
 
@@ -9,6 +11,10 @@ export interface WalkState {
   partial: Leaf | null
   // invariant: during a walk, param i spans path[st[2i], st[2i+1])
   st: Int32Array
+  // the first '%' of a raw path, or -1: the walk sets `pct` when it reads it where a decoded char could
+  // have led elsewhere, at the same places as the compiled walker (see Walker in compile.ts)
+  pctAt: number
+  pct: boolean
 }
 
 // Greedy like Starlette's `[^/]+` regexes: param i takes the last fitting occurrence of the literal
@@ -62,12 +68,15 @@ export function walk(
       if (child !== undefined && path.startsWith(child.part, pos)) {
         const found: RouteRecord<unknown> | null = walk(ctx, child, path, pos + child.part.length, len, m, pi)
         if (found !== null) return found
+      } else if (ctx.pctAt >= pos && (child === undefined ? ctx.pctAt === pos : escapeAt(path, pos, child.part))) {
+        ctx.pct = true
       }
-    }
+    } else if (ctx.pctAt === pos && node.span > 0) ctx.pct = true
     const params = node.params
     if (params !== null) {
       let end = path.indexOf('/', pos)
       if (end === -1 || end > len) end = len
+      if (ctx.pctAt >= pos && ctx.pctAt < end) ctx.pct = true
       const st = ctx.st
       for (let k = 0; k < params.length; k++) {
         const p = params[k]!
@@ -88,6 +97,7 @@ export function walk(
     const leaf = wild.leaf!
     const route = leaf.handlers[m] ?? leaf.any
     if (route !== undefined) {
+      if (ctx.pctAt >= pos) ctx.pct = true
       ctx.st[2 * pi] = pos
       ctx.st[2 * pi + 1] = len
       return route
