@@ -153,7 +153,7 @@ describe.each([
 // The compiled matcher answers misses from flags its walk sets (the slash-toggled path would match, a
 // param holds a '%'); the interpreter works each answer out by walking again. They must agree on every
 // answer, redirects and 405s included.
-describe('compiled and interpreted routers', () => {
+describe('compiled and interpreted routers', { timeout: 60_000 }, () => {
   const answer = (m: ReturnType<Router<string>['match']>) => {
     switch (m.status) {
       case 200:
