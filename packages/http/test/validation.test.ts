@@ -197,5 +197,9 @@ describe.each(transports)('validation (%s)', (_name, open) => {
     client = await open(app)
     expect((await client.request({ path: '/files/%E0%A4%A' })).status).toBe(400)
     expect((await client.request({ path: '/q?x=%ZZ' })).status).toBe(400)
+    // a path that matches no route before its malformed escape is not found, not a bad request
+    const missing = await client.request({ path: '/nothing/%E0%A4%A' })
+    expect(missing.status).toBe(404)
+    expect(missing.json()).toMatchObject({ detail: 'Not Found' })
   })
 })
