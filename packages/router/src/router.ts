@@ -97,9 +97,10 @@ export class Router<T = unknown> {
     }
     this.refresh(node.leaf)
     if (this.ctx.st.length < 2 * parsed.params.length) this.ctx.st = new Int32Array(2 * parsed.params.length)
-    if (parsed.pieces.some((piece) => piece.type === 'static' && piece.text.includes('%'))) this.ctx.escapedText = true
+    const escaped = parsed.pieces.some((piece) => piece.type === 'static' && piece.text.includes('%'))
+    if (escaped) this.ctx.escapedText = true
     const text = parsed.pieces[0]
-    if (parsed.params.length === 0 && text?.type === 'static' && !text.text.includes('%')) {
+    if (parsed.params.length === 0 && text?.type === 'static' && !escaped) {
       this.ctx.statics.set(text.text, node.leaf)
     }
   }
