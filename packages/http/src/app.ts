@@ -417,9 +417,12 @@ export class App extends RouteCollector {
     config: C,
     handler: WebSocketHandler<P, C>,
   ): this {
+    const compression = config.compression ?? { threshold: 1024 }
+    // messages below this many bytes go out uncompressed; worked out once per route, not per connection
+    const threshold = compression === false ? Number.POSITIVE_INFINITY : compression.threshold
     const wss = createWebSocketServer({
       maxPayload: config.maxPayload ?? 1024 * 1024,
-      compression: config.compression ?? { threshold: 1024 },
+      compression,
       subprotocols: config.subprotocols,
     })
     const upgraded = new WeakMap<RequestContext, unknown>()
@@ -437,12 +440,7 @@ export class App extends RouteCollector {
     )
     const accept = (ex: UpgradeExchange, ctx: RequestContext) => {
       wss.handleUpgrade(ex.req, ex.socket, ex.head, (ws) => {
-        const compression = config.compression ?? { threshold: 1024 }
-        const socket = new WebSocketConnection(
-          ws,
-          ctx,
-          compression === false ? Number.POSITIVE_INFINITY : compression.threshold,
-        )
+        const socket = new WebSocketConnection(ws, ctx, threshold)
         this.#sockets.add(socket)
         socket.closed.then(() => {
           this.#sockets.delete(socket)
