@@ -9,7 +9,10 @@ export type Encoding = 'zstd' | 'br' | 'gzip'
 export interface CompressionOptions {
   /** Bodies smaller than this many bytes are sent uncompressed. @default 1024 */
   threshold?: number
-  /** Encodings offered, in the server's order of preference when the client ranks them equally. */
+  /**
+   * Encodings offered, in the server's order of preference when the client ranks them equally.
+   * @default ['zstd', 'br', 'gzip'], or ['br', 'gzip'] on a Node whose node:zlib has no zstd (before 22.15)
+   */
   encodings?: readonly Encoding[]
 }
 
@@ -18,10 +21,18 @@ export interface CompressionConfig {
   encodings: readonly Encoding[]
 }
 
+// node:zlib has zstd from Node 22.15 and 23.8; on older Nodes the defaults leave it out
+const HAS_ZSTD = typeof zlib.zstdCompressSync === 'function'
+const DEFAULT_ENCODINGS: readonly Encoding[] = HAS_ZSTD ? ['zstd', 'br', 'gzip'] : ['br', 'gzip']
+
 export function compressionConfig(option: boolean | CompressionOptions | undefined): CompressionConfig | undefined {
   if (option === undefined || option === false) return undefined
   const o = option === true ? {} : option
-  return { threshold: o.threshold ?? 1024, encodings: o.encodings ?? ['zstd', 'br', 'gzip'] }
+  const encodings = o.encodings ?? DEFAULT_ENCODINGS
+  if (!HAS_ZSTD && encodings.includes('zstd')) {
+    throw new TypeError(`compression: zstd needs Node 22.15 or later (this is Node ${process.versions.node})`)
+  }
+  return { threshold: o.threshold ?? 1024, encodings }
 }
 
 /** The encoding to use for `accept` (an Accept-Encoding value), or undefined for identity. */

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { brotliDecompressSync, gunzipSync, zstdDecompressSync } from 'node:zlib'
 import { request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -93,5 +94,21 @@ describe('compression on the wire', () => {
     const [head, body] = out.split('\r\n\r\n')
     expect(head).toMatch(/content-encoding: (gzip|br|zstd)/i)
     expect(JSON.parse(body!)).toEqual(big)
+  })
+})
+
+describe('compression on a Node whose node:zlib has no zstd (before 22.15)', () => {
+  it('leaves zstd out of the defaults and refuses it when asked for by name', async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/no-zstd.ts', import.meta.url))
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--conditions=@fasterapi/source', '--no-warnings', fixture], (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      ),
+    )
+    expect(JSON.parse(out)).toEqual({
+      encoding: 'br',
+      same: true,
+      explicit: expect.stringMatching(/^TypeError: compression: zstd needs Node 22\.15 or later/),
+    })
   })
 })
