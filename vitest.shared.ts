@@ -1,6 +1,9 @@
 // One vitest setup for every workspace package: sources resolve through the `@fasterapi/source`
 // export condition (no build needed), results land in test-results.json for the summary line.
+import { fileURLToPath } from 'node:url'
 import { defineConfig, mergeConfig, type ViteUserConfig } from 'vitest/config'
+
+const setup = fileURLToPath(new URL('./vitest.setup.ts', import.meta.url))
 
 export function packageConfig(overrides: ViteUserConfig = {}): ViteUserConfig {
   const base = defineConfig({
@@ -8,6 +11,7 @@ export function packageConfig(overrides: ViteUserConfig = {}): ViteUserConfig {
     ssr: { resolve: { conditions: ['@fasterapi/source'] } },
     test: {
       include: ['test/**/*.test.ts'],
+      setupFiles: [setup],
       reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
       typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     },
