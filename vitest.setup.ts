@@ -5,4 +5,7 @@
 // One macrotask turn after each test bounds that wait by the longest single test instead.
 import { afterEach } from 'vitest'
 
+// taken before any test runs, so a test that leaves fake timers installed cannot stall the hook
+const { setImmediate } = globalThis
+
 afterEach(() => new Promise<void>((resolve) => setImmediate(resolve)))
