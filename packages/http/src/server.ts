@@ -53,9 +53,12 @@ const CLIENT_ERRORS: Record<string, [number, string]> = {
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
 }
 
-// The parser rejected the bytes before a request existed: answer in the same JSON shape and close.
+// The parser rejected the bytes: a broken head, or a body that broke after the request was handed over (a
+// malformed chunk). While no byte of a response is on the wire, answer in the same JSON shape and close, as
+// node:http's default does; the handler's own answer then goes nowhere. Otherwise only close.
 function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
-  if (!socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent: boolean } })._httpMessage
+  if (!socket.writable || inFlight?.headersSent) {
     socket.destroy()
     return
   }

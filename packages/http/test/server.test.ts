@@ -1,6 +1,7 @@
 import { connect } from 'node:net'
 import { request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { App, listen, type RunningServer } from '../src/index.ts'
 
 // Raw bytes on a socket: what the parser sees before any request object exists.
@@ -50,6 +51,34 @@ describe('the node:http server', () => {
       'POST /ping HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
     )
     expect(reply).toMatch(/^HTTP\/1\.1 400 /)
+    expect((await request(`${server.url}/ping`)).statusCode).toBe(200)
+  })
+
+  // a route that reads its body: the request is handed over before the body has arrived
+  function bodyApp() {
+    const a = app()
+    a.post('/items', { body: z.object({ name: z.string() }) }, ({ body }) => body)
+    return a
+  }
+
+  it('answers a malformed chunk in a body the handler is waiting for with 400 JSON, and keeps serving', async () => {
+    server = await listen(bodyApp(), { port: 0 })
+    const reply = await rawExchange(
+      server.port,
+      'POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+    )
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /)
+    expect(reply).toContain('{"detail":"Bad Request"}')
+    expect((await request(`${server.url}/ping`)).statusCode).toBe(200)
+  })
+
+  it('answers 408 when a body stops short of its Content-Length past requestTimeout', async () => {
+    server = await listen(bodyApp(), { port: 0, headersTimeout: 300, requestTimeout: 600 })
+    const reply = await rawExchange(
+      server.port,
+      'POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{"name":',
+    )
+    expect(reply).toMatch(/^HTTP\/1\.1 408 /)
     expect((await request(`${server.url}/ping`)).statusCode).toBe(200)
   })
 
