@@ -96,7 +96,10 @@ describe('pool', () => {
 
   it('closes connections idle past idleTimeout, down to min', async () => {
     await withPool({ max: 2, min: 1, idleTimeout: 100 }, async (sql) => {
-      await Promise.all([sql`select pg_sleep(0.05)`, sql`select pg_sleep(0.05)`])
+      // both held until both are open: two queries could leave the first connection idle past 100 ms
+      // while a loaded machine was still opening the second, and the pool rightly closed it meanwhile
+      const held = await Promise.all([sql.reserve(), sql.reserve()])
+      for (const connection of held) connection.release()
       expect(sql.stats().total).toBe(2)
       await until(() => sql.stats().total === 1)
       expect(sql.stats().total).toBe(1)
