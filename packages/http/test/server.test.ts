@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { App, listen, type RunningServer } from '../src/index.ts'
 
-// Raw bytes on a socket: what the parser sees before any request object exists.
+// Raw bytes on a socket, read until the server closes it: what the parser sees, malformed or cut short.
 function rawExchange(port: number, bytes: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1')
