@@ -150,9 +150,9 @@ describe.each([
   })
 })
 
-// The compiled matcher answers misses from flags its walk sets (the slash-toggled path would match, a
-// param holds a '%'); the interpreter works each answer out by walking again. They must agree on every
-// answer, redirects and 405s included.
+// The compiled matcher answers misses from flags its walk sets (the slash-toggled path would match, the
+// walk read a '%' where a decoded char could lead elsewhere); the interpreter works each answer out by
+// walking again. They must agree on every answer, redirects and 405s included.
 describe('compiled and interpreted routers', { timeout: 60_000 }, () => {
   const answer = (m: ReturnType<Router<string>['match']>) => {
     switch (m.status) {
