@@ -12,6 +12,11 @@ export function packageConfig(overrides: ViteUserConfig = {}): ViteUserConfig {
     test: {
       include: ['test/**/*.test.ts'],
       setupFiles: [setup],
+      // Sized for a fully loaded 2-core machine (the whole test command runs packages side by side and tests spawn
+      // servers, workers and PostgreSQL): a test fails because it is wrong or hung, never because the machine is slow.
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
+      teardownTimeout: 60_000,
       reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
       typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     },

@@ -10,7 +10,7 @@ function runScript(code: string): Promise<{ code: number | null; stdout: string;
     execFile(
       process.execPath,
       ['--disable-warning=ExperimentalWarning', '--input-type=module', '-e', code],
-      { timeout: 20_000 },
+      { timeout: 60_000 }, // a cold child Node on a loaded machine
       (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
     )
   })

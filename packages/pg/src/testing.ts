@@ -1,7 +1,7 @@
 // A throwaway PostgreSQL cluster for tests, benchmarks and zero-setup demos: initdb into a temp folder,
 // a free loopback port, SCRAM-SHA-256 auth (plus md5 and cleartext users when asked), optional TLS with a
 // self-signed certificate. initdb and postgres refuse to run as root, so as root they run as `postgres`.
-import { execFile as execFileCallback, execFileSync } from 'node:child_process'
+import { execFile as execFileCallback, execFileSync, spawn } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { appendFile, chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
@@ -48,6 +48,52 @@ export interface Cluster {
   stop(): Promise<void>
 }
 
+// The watchdog: a detached Node process (its own session, so a Ctrl-C to the test's process group does not reach
+// it) that reads a pipe from the process that started the cluster. The pipe closes when that process ends for any
+// reason (normal exit, failed run, signal, process.exit, crash, SIGKILL); the watchdog then stops the server with
+// SIGQUIT (PostgreSQL's immediate shutdown), SIGKILL after 10 s, and removes the cluster's folder. stop() ends it.
+const WATCHDOG = `
+const { readFileSync, rmSync } = require('node:fs')
+const [dataDir, dir] = process.argv.slice(1)
+const alive = (pid) => { try { process.kill(pid, 0); return true } catch { return false } }
+function cleanup() {
+  let pid = 0
+  try { pid = Number(readFileSync(dataDir + '/postmaster.pid', 'utf8').split('\\n')[0]) } catch {}
+  if (pid > 0 && alive(pid)) {
+    try { process.kill(pid, 'SIGQUIT') } catch {}
+    const deadline = Date.now() + 10000
+    const wait = () => {
+      if (!alive(pid)) return done()
+      if (Date.now() > deadline) { try { process.kill(pid, 'SIGKILL') } catch {} return setTimeout(done, 200) }
+      setTimeout(wait, 50)
+    }
+    return wait()
+  }
+  done()
+}
+function done() { try { rmSync(dir, { recursive: true, force: true }) } catch {} process.exit(0) }
+process.stdin.on('error', cleanup)
+process.stdin.on('end', cleanup)
+process.stdin.resume()
+process.on('SIGTERM', () => process.exit(0))
+`
+
+function startWatchdog(dataDir: string, dir: string): () => void {
+  const child = spawn(process.execPath, ['-e', WATCHDOG, dataDir, dir], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  })
+  // neither the child nor its pipe keeps this process alive
+  child.unref()
+  const pipe = child.stdin as unknown as { unref?: () => void } | null
+  pipe?.unref?.()
+  child.on('error', () => {})
+  return () => {
+    child.kill('SIGTERM')
+  }
+}
+
 /** Finds the server binaries: PG_BINDIR, `pg_config --bindir`, /usr/lib/postgresql/<newest>/bin, else apt. */
 export function findPostgresBinaries(): string {
   const candidates: string[] = []
@@ -88,9 +134,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       ? execFile(runuser(), ['-u', 'postgres', '--', join(binDir, tool), ...args], { cwd: '/' })
       : execFile(join(binDir, tool), args)
   const dir = await mkdtemp(join(tmpdir(), 'fasterapi-pg-'))
+  const dataDir = join(dir, 'data')
+  const stopWatchdog = startWatchdog(dataDir, dir)
   const owner = asRoot ? postgresOwner() : undefined
   if (owner) await chown(dir, owner.uid, owner.gid)
-  const dataDir = join(dir, 'data')
   const password = 'postgres-test'
   const pwfile = join(dir, 'pwfile')
   await writeFile(pwfile, `${password}\n`)
@@ -184,6 +231,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       stopped = true
       await run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']).catch(() => undefined)
       await rm(dir, { recursive: true, force: true })
+      stopWatchdog()
     },
   }
 }
