@@ -43,6 +43,7 @@ function open(port: number): Promise<Client> {
   })
 }
 
+process.on('disconnect', () => process.exit(0)) // the benchmark ended or died: do not outlive it
 process.on('message', async (command: Command) => {
   switch (command.type) {
     case 'connect': {
