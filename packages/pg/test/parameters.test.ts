@@ -66,3 +66,21 @@ describe('bad parameters', () => {
     expect(row).toEqual({ ok: 'still fine' })
   })
 })
+
+describe('parameter counts', () => {
+  // a query with n parameters, each referenced once: `n in ($1, ..., $n)` infers every type as int
+  const manyParameters = (count: number) =>
+    sql`select count(*)::int as n from generate_series(1, 3) g where g in ${sql.list(Array.from({ length: count }, (_, i) => i + 1))}`
+
+  it('sends 32,768 and 65,535 parameters: the count is an unsigned 16-bit field', async () => {
+    expect([...(await manyParameters(32768))]).toEqual([{ n: 3 }])
+    expect([...(await manyParameters(65535))]).toEqual([{ n: 3 }])
+  })
+
+  it('refuses 65,536 parameters with a ParameterError naming the limit, and the connection carries on', async () => {
+    const error = await failure(manyParameters(65536))
+    expect(error.code).toBe('PG_INVALID_PARAMETER')
+    expect(error.message).toBe('too many parameters: 65536 (the protocol allows at most 65535 per query)')
+    expect([...(await sql`select 1 as ok`)]).toEqual([{ ok: 1 }])
+  })
+})

@@ -50,6 +50,13 @@ export class Writer {
     this.length += 2
   }
 
+  /** Counts (parameters, formats, columns): the protocol's Int16 counts are read as unsigned, up to 65535. */
+  uint16(value: number): void {
+    this.ensure(2)
+    this.buffer.writeUInt16BE(value, this.length)
+    this.length += 2
+  }
+
   int32(value: number): void {
     this.ensure(4)
     this.buffer.writeInt32BE(value, this.length)
@@ -108,7 +115,7 @@ export function writeParse(w: Writer, name: string, text: string, types: readonl
   w.cstring(name)
   w.cstring(text)
   const count = types === undefined ? 0 : types.length
-  w.int16(count)
+  w.uint16(count)
   for (let i = 0; i < count; i++) w.uint32(types![i]!)
   w.end()
 }

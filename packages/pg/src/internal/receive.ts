@@ -58,7 +58,7 @@ export function handleMessage(c: Connection, code: number, buf: Buffer, start: n
       RowDescription(c, parse(buf, start, end))
       return
     case 0x74 /* t */:
-      ParameterDescription(c, parse(buf, start, end))
+      ParameterDescription(c, fast(buf), start)
       return
     case 0x45 /* E */:
       ErrorResponse(c, parse(buf, start, end))
@@ -191,9 +191,14 @@ function NoData(c: Connection): void {
   if (statement !== undefined && statement.columns === undefined) statement.describe([], c.registry)
 }
 
-function ParameterDescription(c: Connection, message: any): void {
+/** Int16 count (read unsigned: pg-protocol reads it signed and fails past 32767), then one Int32 OID each. */
+function ParameterDescription(c: Connection, buf: FastBuffer, start: number): void {
   const statement = c.current?.statement
-  if (statement !== undefined) statement.parameterTypes = message.dataTypeIDs
+  if (statement === undefined) return
+  const count = (buf[start]! << 8) | buf[start + 1]!
+  const types = new Array<number>(count)
+  for (let i = 0; i < count; i++) types[i] = buf.readUInt32BE(start + 2 + i * 4)
+  statement.parameterTypes = types
 }
 
 function ErrorResponse(c: Connection, message: any): void {

@@ -7,6 +7,9 @@ import { type Writer, writeCloseStatement, writeDescribe, writeExecute, writePar
 import type { Execution } from './execution.ts'
 import type { StatementCache } from './statement.ts'
 
+// Bind and Parse carry the parameter count as an Int16 that the server reads unsigned (pq_getmsgint(msg, 2))
+const MAX_PARAMETERS = 65535
+
 // reused between executions: parameters are encoded first so a bad one leaves nothing half-written
 const encoded: EncodedValue[] = []
 
@@ -18,7 +21,12 @@ export function writeExecution(
 ): void {
   const params = ex.params
   const count = params.length
-  if (count > 65535) throw new ParameterError(0, `too many parameters: ${count} (the protocol allows 65535)`)
+  if (count > MAX_PARAMETERS) {
+    throw new ParameterError(
+      0,
+      `too many parameters: ${count} (the protocol allows at most ${MAX_PARAMETERS} per query)`,
+    )
+  }
   let anyBinary = false
   encoded.length = count
   for (let i = 0; i < count; i++) {
@@ -68,12 +76,12 @@ function writeBind(
   w.buffer[w.length++] = 0 // portal ""
   w.cstring(statement)
   if (anyBinary) {
-    w.int16(count)
+    w.uint16(count)
     for (let i = 0; i < count; i++) w.int16(encoded[i] instanceof Uint8Array ? 1 : 0)
   } else {
     w.int16(0) // all parameters in text
   }
-  w.int16(count)
+  w.uint16(count)
   for (let i = 0; i < count; i++) {
     const value = encoded[i] as EncodedValue
     if (value === null) w.int32(-1)
@@ -81,7 +89,7 @@ function writeBind(
     else w.lengthPrefixedBytes(value)
   }
   const formats = resultFormats === undefined ? 0 : resultFormats.length
-  w.int16(formats)
+  w.uint16(formats)
   for (let i = 0; i < formats; i++) w.int16(resultFormats![i]!)
   w.end()
 }
