@@ -28,6 +28,7 @@ describe('LoopStats', () => {
 
   it('starts a new window at each sample', async () => {
     const stats = new LoopStats({ resolution: 5 })
+    await new Promise((r) => setTimeout(r, 20)) // the histogram's timer is running before the block
     blockFor(400)
     await new Promise((r) => setTimeout(r, 10))
     const blocked = stats.sample()
