@@ -162,3 +162,5 @@ export const NOT_A_TEMPLATE = 'PG_NOT_A_TEMPLATE'
 export const RELEASED = 'PG_RELEASED'
 /** COMMIT answered ROLLBACK: an error inside the transaction was caught and the transaction is lost. */
 export const TRANSACTION_ROLLED_BACK = 'PG_TRANSACTION_ROLLED_BACK'
+/** A cached statement went stale (0A000) inside a transaction; run the transaction again. */
+export const STALE_STATEMENT = 'PG_STALE_STATEMENT'

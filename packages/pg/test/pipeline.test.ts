@@ -15,6 +15,9 @@ async function withSql<T>(
   }
 }
 
+const prepared = (sql: ReturnType<typeof createPool>) =>
+  sql`select name, statement from pg_prepared_statements order by prepare_time`.values()
+
 describe('pipelining on one connection', () => {
   it('answers many queries in flight on one connection in the order they were sent', async () => {
     await withSql({}, async (sql) => {
@@ -66,9 +69,6 @@ describe('pipelining on one connection', () => {
 })
 
 describe('prepared statements', () => {
-  const prepared = (sql: ReturnType<typeof createPool>) =>
-    sql`select name, statement from pg_prepared_statements order by prepare_time`.values()
-
   it('prepares each distinct text once per connection and reuses it', async () => {
     await withSql({}, async (sql) => {
       for (let i = 0; i < 3; i++) await sql`select ${i}::int as reused`
@@ -115,18 +115,75 @@ describe('stale prepared statements', () => {
     })
   })
 
-  it('reports the stale statement inside a transaction, where a silent retry could change its meaning', async () => {
+  it('prepares again inside a transaction after DDL on the same connection changed a cached statement', async () => {
     await withSql({}, async (sql) => {
       await sql`create temp table reshaped_tx (a int)`
-      await sql`select * from reshaped_tx`
-      const error = await sql
-        .begin(async (tx) => {
-          await tx`alter table reshaped_tx add column b int`
-          await tx`select * from reshaped_tx`
-        })
-        .catch((e: unknown) => e)
-      expect(error).toMatchObject({ code: '0A000' })
-      expect([...(await sql`select * from reshaped_tx`)]).toEqual([])
+      await sql`insert into reshaped_tx values (1)`
+      expect([...(await sql`select * from reshaped_tx`)]).toEqual([{ a: 1 }])
+      const rows = await sql.begin(async (tx) => {
+        await tx`alter table reshaped_tx add column b int default 2`
+        return tx`select * from reshaped_tx`
+      })
+      expect([...rows]).toEqual([{ a: 1, b: 2 }])
+      expect([...(await sql`select * from reshaped_tx`)]).toEqual([{ a: 1, b: 2 }])
+    })
+  })
+
+  it('fails with PG_STALE_STATEMENT inside a transaction when another session changed the table, then recovers', async () => {
+    await withSql({}, async (sql) => {
+      await sql`drop table if exists reshaped_elsewhere`
+      await sql`create table reshaped_elsewhere (a int)`
+      try {
+        await sql`select * from reshaped_elsewhere`
+        await withSql({}, (other) => other`alter table reshaped_elsewhere add column b int`.execute())
+        const error = await sql.begin((tx) => tx`select * from reshaped_elsewhere`).catch((e: unknown) => e)
+        expect(error).toMatchObject({ code: 'PG_STALE_STATEMENT' })
+        expect((error as Error).message).toMatch(/run the transaction again/)
+        expect((error as Error).cause).toMatchObject({ code: '0A000' })
+        // the stale statement was dropped: the same transaction now succeeds
+        const rows = await sql.begin((tx) => tx`select * from reshaped_elsewhere`)
+        expect(rows.columns.map((c) => c.name)).toEqual(['a', 'b'])
+      } finally {
+        await sql`drop table reshaped_elsewhere`
+      }
+    })
+  })
+})
+
+describe('statements the server forgot', () => {
+  for (const command of ['discard all', 'deallocate all']) {
+    it(`prepares cached statements again after ${command}`, async () => {
+      await withSql({}, async (sql) => {
+        const query = () => sql`select ${1}::int + 1 as two`
+        await query()
+        expect([...(await query())]).toEqual([{ two: 2 }])
+        await sql.unsafe(command)
+        expect([...(await query())]).toEqual([{ two: 2 }])
+        expect([...(await query())]).toEqual([{ two: 2 }])
+        const statements = (await prepared(sql)).filter((r) => String(r[1]).includes('::int + 1'))
+        expect(statements).toHaveLength(1)
+      })
+    })
+  }
+
+  it('recovers cached statements pipelined behind deallocate all', async () => {
+    await withSql({}, async (sql) => {
+      const query = () => sql`select ${1}::int + 1 as two`
+      await query()
+      const [, again] = await Promise.all([sql.unsafe('deallocate all'), query()])
+      expect([...again]).toEqual([{ two: 2 }])
+    })
+  })
+
+  it('recovers statements deallocated inside a transaction without failing it', async () => {
+    await withSql({}, async (sql) => {
+      const query = (tx: typeof sql | Parameters<Parameters<typeof sql.begin>[0]>[0]) => tx`select ${1}::int + 1 as two`
+      await query(sql)
+      const rows = await sql.begin(async (tx) => {
+        await tx.unsafe('deallocate all')
+        return query(tx)
+      })
+      expect([...rows]).toEqual([{ two: 2 }])
     })
   })
 })

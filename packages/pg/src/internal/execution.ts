@@ -46,6 +46,8 @@ export class Execution {
   cancelWhenCurrent = false
   /** Its cached statement went stale (0A000 after DDL); it runs once more, freshly prepared. */
   retryStale = false
+  /** It already ran once more after a stale or forgotten statement; it is not retried again. */
+  retried = false
 
   constructor(
     text: string,

@@ -4,7 +4,7 @@
 // buffer; the rest go through pg-protocol's parser.
 import { Parser } from 'pg-protocol/dist/parser.js'
 import type { Connection } from '../connection.ts'
-import { PostgresError, ProtocolError } from '../errors.ts'
+import { PgDriverError, PostgresError, ProtocolError, STALE_STATEMENT } from '../errors.ts'
 import { applyCommandTag } from '../result.ts'
 import { authenticate } from './authenticate.ts'
 import { type FastBuffer, fast } from './bytes.ts'
@@ -138,6 +138,25 @@ function CommandComplete(c: Connection, buf: FastBuffer, start: number, end: num
   if (ex.decoders === undefined) prepareDecoding(c)
   applyCommandTag(ex.result, buf.latin1Slice(start, end - 1))
   ex.result.columns = ex.columns ?? []
+  if (changesStatements(ex.result.command)) c.statements.forgetAll()
+}
+
+/**
+ * DDL can change the columns behind a cached statement, which the server then refuses to run (0A000) —
+ * fatally inside a transaction; DISCARD ALL and DEALLOCATE drop the server's statements. Either way the
+ * cache starts over, so the next use of each text is prepared afresh.
+ */
+function changesStatements(command: string): boolean {
+  switch (command.charCodeAt(0)) {
+    case 0x41 /* A */:
+      return command.startsWith('ALTER ')
+    case 0x43 /* C */:
+      return command.startsWith('CREATE ')
+    case 0x44 /* D */:
+      return command.startsWith('DROP ') || command === 'DISCARD ALL' || command.startsWith('DEALLOCATE')
+    default:
+      return false
+  }
 }
 
 function ReadyForQuery(c: Connection, status: number): void {
@@ -154,14 +173,28 @@ function ReadyForQuery(c: Connection, status: number): void {
   if (ex.retryStale && status === 0x49 /* I */) {
     // outside a transaction block nothing else depended on the failed attempt: prepare and run it again
     ex.reset()
+    ex.retried = true
     c.execute(ex)
-  } else ex.finish()
+  } else {
+    if (ex.retryStale) ex.error = staleInTransaction(ex.error)
+    ex.finish()
+  }
   const next = c.current
   if (next?.cancelWhenCurrent) startCancelling(c, next)
   if (c.inFlight === 0) {
     c.idleSince = Date.now()
     c.onIdle?.(c)
   }
+}
+
+function staleInTransaction(error: unknown): unknown {
+  if (!(error instanceof PostgresError) || error.code !== '0A000') return error
+  return new PgDriverError(
+    STALE_STATEMENT,
+    'a cached statement went stale inside a transaction (another session changed the columns it reads); ' +
+      'the statement was dropped: run the transaction again, or use begin({ retry }) to do so automatically',
+    { cause: error },
+  )
 }
 
 function ParseComplete(c: Connection): void {
@@ -215,7 +248,12 @@ function ErrorResponse(c: Connection, message: any): void {
     if (error.code === '0A000' && !ex.parses && error.routine === 'RevalidateCachedQuery') {
       // "cached plan must not change result type": DDL changed the columns behind a prepared statement
       c.statements.drop(ex.cacheKey, statement)
-      ex.retryStale = ex.error === undefined
+      ex.retryStale = ex.error === undefined && !ex.retried
+    } else if (error.code === '26000' && !ex.parses && statement.error === undefined) {
+      // "prepared statement does not exist": DISCARD ALL or DEALLOCATE ran where the cache could not see it
+      // (a function, or pipelined ahead of this execution)
+      c.statements.drop(ex.cacheKey, statement)
+      ex.retryStale = ex.error === undefined && !ex.retried
     } else if (ex.parses) {
       // the Parse failed: forget the statement; executions already bound to it get this error too
       statement.error = error

@@ -39,6 +39,9 @@ export function writeExecution(
     writeBind(w, '', count, anyBinary, undefined)
     writeDescribe(w, 0x50 /* P */, '')
   } else {
+    const closing = cache.closing
+    for (let i = 0; i < closing.length; i++) writeCloseStatement(w, closing[i]!)
+    closing.length = 0
     const key = ex.cacheKey
     let statement = cache.get(key)
     if (statement === undefined) {

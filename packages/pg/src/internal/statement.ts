@@ -117,6 +117,18 @@ export class StatementCache {
     return [statement, evicted]
   }
 
+  /**
+   * Forgets every statement after DDL or DISCARD/DEALLOCATE on this session; their names are closed
+   * ahead of the next statement written (Close of a name the server no longer has is not an error).
+   */
+  forgetAll(): void {
+    for (const statement of this.#entries.values()) this.closing.push(statement.name)
+    this.#entries.clear()
+  }
+
+  /** Names to Close before anything else is written. */
+  readonly closing: string[] = []
+
   /** Forgets `statement` if it is still the entry for `key` (its Parse failed). */
   drop(key: string, statement: Statement): void {
     if (this.#entries.get(key) === statement) this.#entries.delete(key)
@@ -124,5 +136,6 @@ export class StatementCache {
 
   clear(): void {
     this.#entries.clear()
+    this.closing.length = 0
   }
 }
