@@ -21,6 +21,7 @@ import {
   type ValidationIssue,
 } from './errors.ts'
 import { type BodyKind, mediaType, parseBody } from './internal/body-parser.ts'
+import { type InputBudget, inputBudget } from './internal/issue-input.ts'
 import type { QueryObject } from './internal/query.ts'
 import { readMultipart, streamMultipart } from './multipart.ts'
 import { checkOffloadDependencies, isOffloaded } from './offload.ts'
@@ -193,12 +194,14 @@ export function compileRoute(def: RouteDefinition, env: RouteEnv): CompiledRoute
     }
     const apply = (settled: readonly StandardResult<unknown>[]) => {
       let issues: ValidationIssue[] | undefined
+      let budget: InputBudget | undefined
       for (let i = 0; i < checks.length; i++) {
         const key = checks[i]!
         const r = settled[i]!
         if (r.issues !== undefined) {
-          const input = key === 'body' ? args.body : undefined
-          for (const issue of r.issues) (issues ??= []).push(toValidationIssue(where[key], issue, input))
+          budget ??= inputBudget()
+          const input = key === 'query' ? args.request.query : key === 'cookies' ? args.request.cookies : args[key]
+          for (const issue of r.issues) (issues ??= []).push(toValidationIssue(where[key], issue, input, budget))
         } else args[key] = r.value
       }
       if (issues !== undefined) throw new RequestValidationError(issues)
@@ -276,7 +279,7 @@ function jsonResponse(value: unknown, status: number, serialize?: (value: unknow
 
 function filtered(result: StandardResult<unknown>, status: number, serialize?: (value: unknown) => string): Response {
   if (result.issues !== undefined) {
-    throw new ResponseValidationError(result.issues.map((i) => toValidationIssue('response', i, undefined)))
+    throw new ResponseValidationError(result.issues.map((i) => toValidationIssue('response', i, undefined, undefined)))
   }
   return jsonResponse(result.value, status, serialize)
 }

@@ -2,6 +2,7 @@
 // route accepts any of them. The interface is copied here, as the spec asks, instead of depended upon.
 import { Future, isThenable } from '@fasterapi/futures'
 import type { ValidationIssue } from './errors.ts'
+import { clipInput, type InputBudget, valueAt } from './internal/issue-input.ts'
 
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
   readonly '~standard': {
@@ -29,14 +30,27 @@ export function isStandardSchema(value: unknown): value is StandardSchemaV1 {
   return typeof value === 'object' && value !== null && '~standard' in value
 }
 
-/** FastAPI's issue shape from a Standard Schema issue; `where` is 'path', 'query', 'body', … */
-export function toValidationIssue(where: string, issue: StandardIssue, input: unknown): ValidationIssue {
+/**
+ * FastAPI's issue shape from a Standard Schema issue; `where` is 'path', 'query', 'body', … and `root` the value
+ * that was validated: the issue's `input` is the value at its `loc`, cut to what `budget` still allows.
+ */
+export function toValidationIssue(
+  where: string,
+  issue: StandardIssue,
+  root: unknown,
+  budget: InputBudget | undefined,
+): ValidationIssue {
   const loc: (string | number)[] = [where]
   for (const p of issue.path ?? []) {
     const key = typeof p === 'object' ? p.key : p
     loc.push(typeof key === 'number' ? key : String(key))
   }
-  return { type: issue.code ?? 'value_error', loc, msg: issue.message, input }
+  const out: ValidationIssue = { type: issue.code ?? 'value_error', loc, msg: issue.message }
+  if (budget !== undefined) {
+    const input = clipInput(valueAt(root, loc.slice(1)), budget)
+    if (input !== undefined) out.input = input
+  }
+  return out
 }
 
 // invariant: a synchronous validator yields a ready future, so a sync route stays sync

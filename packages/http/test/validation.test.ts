@@ -69,6 +69,62 @@ describe.each(transports)('validation (%s)', (_name, open) => {
     expect((await client.request({ method: 'POST', path: '/items', body: { name: 'a', price: 1 } })).status).toBe(201)
   })
 
+  it('gives each 422 issue the value at its loc as input, bounded in size, whatever the body holds', async () => {
+    const app = new App()
+    app.post('/bulk', { body: z.object({ items: z.array(z.object({ n: z.number() })) }) }, () => 'ok')
+    client = await open(app)
+    // 1,000 bad items in a ~100 KB body: each issue used to repeat the whole body (102 MB answered)
+    const items = Array.from({ length: 1000 }, (_, i) => ({ n: `${i}`.padEnd(90, 'x') }))
+    const r = await client.request({ method: 'POST', path: '/bulk', body: { items } })
+    expect(r.status).toBe(422)
+    expect(r.rawBody.length).toBeLessThan(400_000)
+    const detail = r.json().detail as { loc: unknown[]; input?: unknown }[]
+    expect(detail).toHaveLength(1000)
+    expect(detail[0]).toMatchObject({ loc: ['body', 'items', 0, 'n'], input: items[0]!.n })
+    // past the answer's budget the input is left out, never the issue
+    expect(detail.at(-1)).toMatchObject({ loc: ['body', 'items', 999, 'n'] })
+    const long = await client.request({ method: 'POST', path: '/bulk', body: { items: 'y'.repeat(10_000) } })
+    const input = long.json().detail[0].input as string
+    expect(input.length).toBeLessThan(300)
+    expect(input.endsWith('…')).toBe(true)
+  })
+
+  it('gives path, query and header issues their input too', async () => {
+    const app = new App()
+    app.get(
+      '/p/{id}',
+      {
+        params: z.object({ id: z.string().regex(/^\d+$/) }),
+        query: z.object({ limit: z.coerce.number().int() }),
+        headers: z.object({ 'x-token': z.string().min(3) }),
+      },
+      () => 'ok',
+    )
+    client = await open(app)
+    const r = await client.request({ path: '/p/abc?limit=many', headers: { 'x-token': 'a' } })
+    expect(r.status).toBe(422)
+    expect(r.json().detail.map((d: { loc: unknown[]; input: unknown }) => [d.loc, d.input])).toEqual([
+      [['path', 'id'], 'abc'],
+      [['query', 'limit'], 'many'],
+      [['header', 'x-token'], 'a'],
+    ])
+  })
+
+  it('answers 422, not 500, when the bad input is nested thousands deep: its echo is cut', async () => {
+    const app = new App()
+    app.post('/items', { body: Item }, () => 'ok')
+    client = await open(app)
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`
+    const r = await client.request({
+      method: 'POST',
+      path: '/items',
+      headers: { 'content-type': 'application/json' },
+      body: deep,
+    })
+    expect(r.status).toBe(422)
+    expect(r.json().detail[0]).toMatchObject({ loc: ['body'], input: [[[['…']]]] })
+  })
+
   it('refuses a __proto__ payload with 400', async () => {
     client = await open(shop())
     const r = await client.request({
