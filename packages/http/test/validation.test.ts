@@ -138,6 +138,32 @@ describe.each(transports)('validation (%s)', (_name, open) => {
     expect(({} as Record<string, unknown>).admin).toBeUndefined()
   })
 
+  it.each([
+    ['\\u0063onstructor', '{"\\u0063onstructor":{"prototype":{"polluted":1}}}'],
+    ['c\\u006fnstructor', '{"name":"x","price":1,"c\\u006fnstructor":{"prototype":{"polluted":1}}}'],
+    ['\\u005f_proto__ nested', '{"name":"x","price":1,"tags":[{"\\u005f_proto__":{"polluted":1}}]}'],
+  ])('refuses a prototype key spelled with escapes (%s) with 400', async (_label, body) => {
+    const app = new App()
+    app.post('/merge', { bodyTypes: ['json'] }, ({ body }) => ({ keys: Object.keys(body as object) }))
+    client = await open(app)
+    const r = await client.request({
+      method: 'POST',
+      path: '/merge',
+      headers: { 'content-type': 'application/json' },
+      body,
+    })
+    expect(r.status).toBe(400)
+    expect(r.json().detail).toMatch(/prototype/)
+    // a constructor key that is plain data stays accepted
+    const fine = await client.request({
+      method: 'POST',
+      path: '/merge',
+      headers: { 'content-type': 'application/json' },
+      body: '{"constructor":"Acme Corp"}',
+    })
+    expect(fine.json()).toEqual({ keys: ['constructor'] })
+  })
+
   it('refuses an unsupported content type with 415', async () => {
     client = await open(shop())
     const r = await client.request({

@@ -67,7 +67,7 @@ function clip(value: unknown, budget: InputBudget, depth: number): unknown {
   if (value === null) return null
   if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString()
-  if (isUpload(value as object)) return { filename: value.filename, content_type: value.mimeType, size: value.size }
+  if (isUpload(value)) return { filename: value.filename, content_type: value.mimeType, size: value.size }
   if (depth >= INPUT_MAX_DEPTH) return CUT
   if (Array.isArray(value)) {
     const out: unknown[] = []
@@ -87,8 +87,10 @@ function clip(value: unknown, budget: InputBudget, depth: number): unknown {
   return out
 }
 
-function isUpload(value: object): value is { filename: string; mimeType: string; size: number } {
+function isUpload(value: unknown): value is { filename: string; mimeType: string; size: number } {
   return (
+    value !== null &&
+    typeof value === 'object' &&
     typeof (value as { filename?: unknown }).filename === 'string' &&
     typeof (value as { mimeType?: unknown }).mimeType === 'string' &&
     typeof (value as { size?: unknown }).size === 'number'

@@ -1,8 +1,6 @@
 // JSON.parse that refuses prototype poisoning (`__proto__`, `constructor.prototype` keys), the attack
-// secure-json-parse guards Fastify against. The scan runs only when the text contains a suspect key.
-
-const SUSPECT =
-  /"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"|"constructor"/
+// secure-json-parse guards Fastify against. The keys are checked after parsing, on the parsed value: a
+// scan of the source text misses escaped spellings such as "\u0063onstructor".
 
 export class PrototypePoisoningError extends Error {
   readonly code = 'HTTP_PROTO_POISONING'
@@ -14,22 +12,28 @@ export class PrototypePoisoningError extends Error {
 
 export function safeJsonParse(text: string): unknown {
   const value = JSON.parse(text)
-  if (value === null || typeof value !== 'object' || !SUSPECT.test(text)) return value
-  assertClean(value)
+  if (value !== null && typeof value === 'object') assertClean(value)
   return value
 }
 
+// invariant: visits every object and array of the parsed value once, without recursion (any depth);
+// measured on the 217-byte POST /items body: see the README's Benchmarks
 function assertClean(root: object): void {
   const stack: object[] = [root]
   while (stack.length > 0) {
-    const node = stack.pop() as Record<string, unknown>
-    if (Object.hasOwn(node, '__proto__')) throw new PrototypePoisoningError()
-    const ctor = Object.hasOwn(node, 'constructor') ? node.constructor : undefined
-    if (ctor !== null && typeof ctor === 'object' && Object.hasOwn(ctor, 'prototype')) {
-      throw new PrototypePoisoningError()
+    const node = stack.pop()!
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const child = node[i]
+        if (child !== null && typeof child === 'object') stack.push(child)
+      }
+      continue
     }
     for (const key in node) {
-      const child = node[key]
+      const child = (node as Record<string, unknown>)[key]
+      if (key === '__proto__') throw new PrototypePoisoningError()
+      if (key === 'constructor' && child !== null && typeof child === 'object' && Object.hasOwn(child, 'prototype'))
+        throw new PrototypePoisoningError()
       if (child !== null && typeof child === 'object') stack.push(child)
     }
   }
