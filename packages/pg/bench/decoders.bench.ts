@@ -95,4 +95,40 @@ summary(() => {
   })
 })
 
+// float4 stays text: binary holds the float32, and the value the server prints (and postgres.js returns) is the
+// shortest decimal that rounds to it (0.1, not 0.10000000149011612); finding it again from binary costs more
+const floats = ids.map((n) => Math.fround(n / 7))
+const shortestFloat4 = (f: number): number => {
+  for (let p = 6; p <= 9; p++) {
+    const n = Number(f.toPrecision(p))
+    if (Math.fround(n) === f) return n
+  }
+  return f
+}
+const float4Text = column(floats.map((f) => Buffer.from(String(shortestFloat4(f)))))
+const float4Binary = column(
+  floats.map((f) => {
+    const b = Buffer.alloc(4)
+    b.writeFloatBE(f)
+    return b
+  }),
+)
+const decodeFloat4Text = registry.decoder(700, false)
+summary(() => {
+  group(`float4: ${N} values`, () => {
+    bench('text', () => {
+      for (let i = 0; i < N; i++) {
+        do_not_optimize(decodeFloat4Text(float4Text.buf, float4Text.offsets[i]!, float4Text.lengths[i]!))
+      }
+    })
+    bench('binary, shortest decimal', () => {
+      for (let i = 0; i < N; i++)
+        do_not_optimize(shortestFloat4(float4Binary.buf.readFloatBE(float4Binary.offsets[i]!)))
+    })
+    bench('binary, widened (wrong: 0.1 reads 0.10000000149011612)', () => {
+      for (let i = 0; i < N; i++) do_not_optimize(float4Binary.buf.readFloatBE(float4Binary.offsets[i]!))
+    })
+  })
+})
+
 await run()

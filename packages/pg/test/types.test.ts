@@ -197,13 +197,52 @@ describe('type round trips', () => {
     await withTypes({ typedArrays: true }, async (typed) => {
       const query = () =>
         typed`select array[1, -2]::int4[] as i4, array[1.5]::float8[] as f8, array[3]::int2[] as i2, '{}'::float4[] as empty, array[1, null]::int4[] as holes`
-      await query() // first use: text
-      const [row] = await query()
+      const [first] = await query() // first use: text
+      const [row] = await query() // then binary
+      expect(first).toEqual(row)
       expect(row!.i4).toEqual(new Int32Array([1, -2]))
       expect(row!.f8).toEqual(new Float64Array([1.5]))
       expect(row!.i2).toEqual(new Int16Array([3]))
       expect(row!.empty).toEqual(new Float32Array(0))
       expect(row!.holes).toEqual([1, null])
+    })
+  })
+})
+
+describe('one statement, one value', () => {
+  it('returns float4 as the server prints it, identical between text and binary executions', async () => {
+    const row = await roundTrip(
+      "select '0.1'::float4, '3.4028235e+38'::float4, $1::float4, '-1.17549435e-38'::float4",
+      [0.3],
+    )
+    expect(row).toEqual([0.1, 3.4028235e38, 0.3, -1.1754944e-38])
+  })
+
+  it('parses arrays of enums, inet, point and other types it does not know beforehand', async () => {
+    await sql`drop type if exists test_mood cascade`
+    await sql`create type test_mood as enum ('sad', 'happy')`
+    const text =
+      "select '{sad,happy}'::test_mood[] as moods, '{10.0.0.1,::1}'::inet[] as hosts, array[point(1,2), point(3,4)] as points, '{{sad,happy},{happy,NULL}}'::test_mood[] as grid, '{(1,2),(3,4);(5,6),(7,8)}'::box[] as boxes"
+    const expected = {
+      moods: ['sad', 'happy'],
+      hosts: ['10.0.0.1', '::1'],
+      points: ['(1,2)', '(3,4)'],
+      grid: [
+        ['sad', 'happy'],
+        ['happy', null],
+      ],
+      boxes: ['(3,4),(1,2)', '(7,8),(5,6)'],
+    }
+    expect((await sql.unsafe(text))[0]).toEqual(expected)
+    expect((await sql.unsafe(text))[0]).toEqual(expected)
+    expect((await unprepared.unsafe(text))[0]).toEqual(expected)
+    expect((await unprepared.unsafe(text))[0]).toEqual(expected)
+  })
+
+  it('applies a custom parser to the elements of an array of that type', async () => {
+    await withTypes({ parsers: { 600: (t: string) => t.slice(1, -1).split(',').map(Number) } }, async (pool) => {
+      const [row] = await pool`select array[point(1,2), null, point(3,4)] as points`
+      expect(row).toEqual({ points: [[1, 2], null, [3, 4]] })
     })
   })
 })

@@ -35,6 +35,8 @@ export class Execution {
   columns: Column[] | undefined = undefined
   decoders: Decoder[] | undefined = undefined
   makeRow: RowMaker | undefined = undefined
+  /** Column types to look up in the catalog before it settles (their values were read as text). */
+  lookupTypes: number[] | undefined = undefined
   result: Result<any> = new Result()
   error: unknown = undefined
   /** Set by the connection while this execution is in its pipeline. */
@@ -88,6 +90,7 @@ export class Execution {
     this.columns = undefined
     this.decoders = undefined
     this.makeRow = undefined
+    this.lookupTypes = undefined
     this.result = new Result()
     this.error = undefined
     this.retryStale = false

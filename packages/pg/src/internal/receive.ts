@@ -6,11 +6,12 @@ import { Parser } from 'pg-protocol/dist/parser.js'
 import type { Connection } from '../connection.ts'
 import { PgDriverError, PostgresError, ProtocolError, STALE_STATEMENT } from '../errors.ts'
 import { applyCommandTag } from '../result.ts'
+import { TYPE_LOOKUP, type TypeRow } from '../types/registry.ts'
 import { authenticate } from './authenticate.ts'
 import { type FastBuffer, fast } from './bytes.ts'
 import { startCancelling } from './cancel.ts'
-import { callHook, OBJECTS } from './execution.ts'
-import { type Column, rowMaker } from './statement.ts'
+import { callHook, Execution, OBJECTS, VALUES } from './execution.ts'
+import { type Column, rowMaker, unknownTypes } from './statement.ts'
 
 // one parser for every connection: it is only ever handed single complete messages
 let parser = new Parser()
@@ -120,16 +121,65 @@ function DataRow(c: Connection, buf: FastBuffer, start: number): void {
 function prepareDecoding(c: Connection): any[] {
   const ex = c.current!
   const statement = ex.statement
-  if (statement !== undefined) {
+  const registry = c.registry
+  if (statement !== undefined && statement.columns !== undefined) {
+    // invariant: a statement's decoders match the registry version they were chosen under
+    if (statement.typesVersion !== registry.version) statement.describe(statement.columns, registry)
     ex.columns = statement.columns
     ex.decoders = ex.binary ? statement.decoders : statement.textDecoders
     ex.makeRow = statement.makeRow
+    ex.lookupTypes = statement.unknownTypes
   } else {
     const columns = ex.columns ?? []
-    ex.decoders = columns.map((column) => c.registry.decoder(column.type, false))
+    ex.decoders = columns.map((column) => registry.decoder(column.type, false))
     ex.makeRow = rowMaker(columns)
+    ex.lookupTypes = unknownTypes(columns, registry)
   }
   return ex.decoders
+}
+
+/**
+ * The execution's columns include types the registry has never seen (an enum's array, inet[]...): their
+ * values were kept as text. Ask the catalog (pipelined on this connection), then parse the arrays among
+ * them in the rows already read, and settle. Later executions decode those types directly.
+ */
+function lookUpTypes(c: Connection, ex: Execution, types: number[]): void {
+  const lookup = new Execution(
+    TYPE_LOOKUP,
+    [`{${types.join(',')}}`],
+    undefined,
+    VALUES,
+    undefined,
+    undefined,
+    undefined,
+  )
+  c.execute(lookup)
+  lookup.promise.then(
+    (rows) => {
+      c.registry.learn(types, rows as unknown as TypeRow[])
+      reparseColumns(c, ex, types)
+      ex.finish()
+    },
+    // the values stay text (e.g. the lookup ran in a transaction that failed since); a later use asks again
+    () => ex.finish(),
+  )
+}
+
+function reparseColumns(c: Connection, ex: Execution, types: number[]): void {
+  const columns = ex.columns!
+  const rows = ex.result
+  for (let i = 0; i < columns.length; i++) {
+    const { type, name } = columns[i]!
+    if (!types.includes(type)) continue
+    const parse = c.registry.parseText(type)
+    // an object row keeps the last column of a repeated name
+    const key = ex.mode === OBJECTS ? name : i
+    if (ex.mode === OBJECTS && columns.findLastIndex((column) => column.name === name) !== i) continue
+    for (const row of rows) {
+      const value = row[key]
+      if (typeof value === 'string') row[key] = parse(value)
+    }
+  }
 }
 
 function CommandComplete(c: Connection, buf: FastBuffer, start: number, end: number): void {
@@ -177,7 +227,9 @@ function ReadyForQuery(c: Connection, status: number): void {
     c.execute(ex)
   } else {
     if (ex.retryStale) ex.error = staleInTransaction(ex.error)
-    ex.finish()
+    const types = ex.lookupTypes
+    if (types !== undefined && ex.error === undefined && ex.aborted === undefined) lookUpTypes(c, ex, types)
+    else ex.finish()
   }
   const next = c.current
   if (next?.cancelWhenCurrent) startCancelling(c, next)

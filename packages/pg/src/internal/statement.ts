@@ -37,8 +37,17 @@ export class Statement {
     this.text = text
   }
 
+  /** The registry version its decoders were chosen under; a later lookup may have settled more types. */
+  typesVersion = -1
+  /** Column types the registry has yet to look up; undefined when there are none. */
+  unknownTypes: number[] | undefined = undefined
+
   describe(columns: Column[], registry: TypeRegistry): void {
     this.columns = columns
+    this.typesVersion = registry.version
+    this.unknownTypes = unknownTypes(columns, registry)
+    this.decoders = []
+    this.textDecoders = []
     const formats: number[] = []
     let anyBinary = false
     for (let i = 0; i < columns.length; i++) {
@@ -52,6 +61,15 @@ export class Statement {
     this.resultFormats = anyBinary ? formats : []
     this.makeRow = rowMaker(columns)
   }
+}
+
+/** The distinct column types that need a catalog lookup, or undefined. */
+export function unknownTypes(columns: readonly Column[], registry: TypeRegistry): number[] | undefined {
+  let unknown: number[] | undefined
+  for (const { type } of columns) {
+    if (registry.needsLookup(type) && !unknown?.includes(type)) (unknown ??= []).push(type)
+  }
+  return unknown
 }
 
 /**

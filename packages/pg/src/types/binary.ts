@@ -14,8 +14,6 @@ export const decodeInt4: Decoder = (buf, start) =>
 
 export const decodeOid: Decoder = (buf, start) => buf.readUInt32BE(start)
 
-export const decodeFloat4: Decoder = (buf, start) => buf.readFloatBE(start)
-
 export const decodeFloat8: Decoder = (buf, start) => buf.readDoubleBE(start)
 
 export const decodeInt8BigInt: Decoder = (buf, start) => buf.readBigInt64BE(start)
@@ -45,6 +43,25 @@ const TYPED_ARRAY = {
   700: [Float32Array, 4, (b: FastBuffer, p: number) => b.readFloatBE(p)],
   701: [Float64Array, 8, (b: FastBuffer, p: number) => b.readDoubleBE(p)],
 } as const
+
+/**
+ * The text form's parsed nested arrays shaped as `typedArrayDecoder` shapes the binary form: leaves typed
+ * unless an element is NULL, so a statement's first (text) execution returns what later ones return.
+ */
+export function toTypedArray(elementOid: number, nested: unknown[]): unknown {
+  const [Typed] = TYPED_ARRAY[elementOid as keyof typeof TYPED_ARRAY]
+  if (hasNull(nested)) return nested
+  const convert = (level: unknown[]): unknown =>
+    level.length > 0 && Array.isArray(level[0])
+      ? level.map((inner) => convert(inner as unknown[]))
+      : Typed.from(level as number[])
+  return convert(nested)
+}
+
+function hasNull(level: unknown[]): boolean {
+  for (const value of level) if (value === null || (Array.isArray(value) && hasNull(value))) return true
+  return false
+}
 
 /** Element OIDs that `typedArrays: true` turns into typed arrays. */
 export function hasTypedArray(elementOid: number): boolean {

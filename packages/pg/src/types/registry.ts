@@ -5,7 +5,6 @@ import {
   type Decoder,
   decodeBool,
   decodeBytea,
-  decodeFloat4,
   decodeFloat8,
   decodeInt2,
   decodeInt4,
@@ -14,6 +13,7 @@ import {
   decodeOid,
   decodeTimestamp,
   hasTypedArray,
+  toTypedArray,
   typedArrayDecoder,
 } from './binary.ts'
 import * as oid from './oids.ts'
@@ -66,11 +66,24 @@ const decodeTextInt: Decoder = (buf: FastBuffer, start: number, length: number) 
   return negative ? -value : value
 }
 
+/** A row of the catalog lookup for types the registry did not know: `pg_type` oid, typelem, typdelim, is array. */
+export type TypeRow = [oid: number, element: number, delimiter: string, isArray: boolean]
+
+/** Asks the catalog about types first seen in a result (enums, inet, point, extension types, their arrays). */
+export const TYPE_LOOKUP =
+  "select oid, typelem, typdelim, typcategory = 'A' and typlen = -1 from pg_catalog.pg_type where oid = any($1::oid[])"
+
 export class TypeRegistry {
   readonly options: TypeOptions
   readonly #parsers: Record<number, TextParser>
   readonly #binary = new Map<number, Decoder>()
   readonly #text = new Map<number, Decoder>()
+  /** Types whose decoding is settled: the built-ins above, custom parsers, and every type looked up. */
+  readonly #known = new Set<number>()
+  /** Array types learned from the catalog: element type and delimiter. */
+  readonly #arrays = new Map<number, { element: number; delimiter: number }>()
+  /** Bumped whenever a lookup settles types, so statements described before it pick new decoders. */
+  version = 0
 
   constructor(options: TypeOptions = {}) {
     this.options = options
@@ -97,12 +110,14 @@ export class TypeRegistry {
       [oid.INT2, decodeInt2],
       [oid.INT4, decodeInt4],
       [oid.OID, decodeOid],
-      [oid.FLOAT4, decodeFloat4],
       [oid.FLOAT8, decodeFloat8],
       [oid.BYTEA, decodeBytea],
       [oid.TIMESTAMP, decodeTimestamp],
       [oid.TIMESTAMPTZ, decodeTimestamp],
     ]
+    // float4 stays text: the server prints the shortest decimal that round-trips (0.1), which Number() keeps;
+    // binary gives the float32 widened (0.10000000149011612), and finding the shortest decimal again costs
+    // 2.3-2.7x the text parse (bench/decoders.bench.ts), so text is both right and faster
     // int8 as a string is cheapest from text: the server already wrote the digits
     if (int8 === 'bigint') binary.push([oid.INT8, decodeInt8BigInt])
     if (int8 === 'number') binary.push([oid.INT8, decodeInt8Number])
@@ -114,6 +129,34 @@ export class TypeRegistry {
       }
     }
     for (const [type, decoder] of binary) if (custom[type] === undefined) this.#binary.set(type, decoder)
+    for (const value of Object.values(oid)) if (typeof value === 'number') this.#known.add(value)
+    for (const [arrayOid, element] of oid.ARRAY_ELEMENT) this.#known.add(arrayOid).add(element)
+    for (const type of Object.keys(this.#parsers)) this.#known.add(Number(type))
+  }
+
+  /** Whether a column of `type` must be looked up in the catalog before its values can be decoded right. */
+  needsLookup(type: number): boolean {
+    return !this.#known.has(type)
+  }
+
+  /** Settles `asked` with the catalog's rows: the arrays among them get parsed from now on. */
+  learn(asked: readonly number[], rows: readonly TypeRow[]): void {
+    for (const [type, element, delimiter, isArray] of rows) {
+      if (isArray && element !== 0) this.#arrays.set(type, { element, delimiter: delimiter.charCodeAt(0) })
+    }
+    for (const type of asked) {
+      this.#known.add(type)
+      this.#text.delete(type)
+    }
+    this.version++
+  }
+
+  /** The full-value text parser for `type` (arrays included), for values decoded before `type` was known. */
+  parseText(type: number): TextParser {
+    const array = this.#arrays.get(type)
+    if (array === undefined) return this.textParser(type)
+    const parse = this.textParser(array.element)
+    return (text) => parseArray(text, parse, array.delimiter)
   }
 
   /** Whether a column of this type is asked for in binary when the statement is known. */
@@ -144,8 +187,10 @@ export class TypeRegistry {
     const element = oid.ARRAY_ELEMENT.get(type)
     if (element !== undefined) {
       const parse = this.textParser(element)
+      if (this.#binary.has(type)) return fromText((text) => toTypedArray(element, parseArray(text, parse)))
       return fromText((text) => parseArray(text, parse))
     }
+    if (this.#arrays.has(type)) return fromText(this.parseText(type))
     const parse = this.#parsers[type]
     if (parse !== undefined && parse !== identity) return fromText(parse)
     return ASCII_TYPES.has(type) ? decodeAscii : decodeText

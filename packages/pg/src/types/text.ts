@@ -54,16 +54,17 @@ export function parseTimestamp(text: string): Date | number {
 
 /**
  * Parses an array literal (`{1,2,NULL}`, `{{a,"b c"},{d,e}}`, `[0:1]={x,y}`) into nested arrays,
- * passing each non-NULL element through `parse`. Delimiter ',' (every built-in type except box).
+ * passing each non-NULL element through `parse`. `delimiter` is the element type's `typdelim`: ','
+ * for every built-in type except box (';').
  */
-export function parseArray(text: string, parse: TextParser): unknown[] {
+export function parseArray(text: string, parse: TextParser, delimiter = 44 /* , */): unknown[] {
   let p = 0
   if (text.charCodeAt(0) === 91 /* [ */) p = text.indexOf('=') + 1
   const state = { p }
-  return parseArrayAt(text, state, parse)
+  return parseArrayAt(text, state, parse, delimiter)
 }
 
-function parseArrayAt(text: string, state: { p: number }, parse: TextParser): unknown[] {
+function parseArrayAt(text: string, state: { p: number }, parse: TextParser, delimiter: number): unknown[] {
   const out: unknown[] = []
   let p = state.p + 1 // skip '{'
   if (text.charCodeAt(p) === 125 /* } */) {
@@ -74,7 +75,7 @@ function parseArrayAt(text: string, state: { p: number }, parse: TextParser): un
     const c = text.charCodeAt(p)
     if (c === 123 /* { */) {
       state.p = p
-      out.push(parseArrayAt(text, state, parse))
+      out.push(parseArrayAt(text, state, parse, delimiter))
       p = state.p
     } else if (c === 34 /* " */) {
       let value = ''
@@ -90,7 +91,7 @@ function parseArrayAt(text: string, state: { p: number }, parse: TextParser): un
       out.push(parse(value))
     } else {
       const start = p
-      while (text.charCodeAt(p) !== 44 /* , */ && text.charCodeAt(p) !== 125 /* } */) p++
+      while (text.charCodeAt(p) !== delimiter && text.charCodeAt(p) !== 125 /* } */) p++
       const raw = text.slice(start, p)
       out.push(raw.length === 4 && raw.toUpperCase() === 'NULL' ? null : parse(raw))
     }
