@@ -1,7 +1,13 @@
 // WebSocket routes on the `ws` library: the handshake runs through the same validation, dependencies and
 // error answers as an HTTP route (a refused handshake gets a real HTTP status), then the handler gets a
 // WebSocketConnection with backpressured sends, async iteration, ping/pong liveness and rooms.
-import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http'
+import {
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  STATUS_CODES,
+  validateHeaderName,
+  validateHeaderValue,
+} from 'node:http'
 import type { Duplex } from 'node:stream'
 import { defaultReactor, Future, whenAll } from '@fasterapi/futures'
 import { type WebSocket, WebSocketServer } from 'ws'
@@ -223,14 +229,25 @@ export class UpgradeExchange implements Exchange {
   }
 
   send(status: number, headers: OutgoingHttpHeaders, body: ResponseBody): void {
-    this.headersSent = true
     if (status === 101) {
+      this.headersSent = true
       this.#upgrade()
       return
     }
+    // written by hand, so checked as node:http checks what it writes: a CR/LF in a value (e.g. from an
+    // HTTPException built out of request data) throws here, before a byte is out, and becomes a 500
+    let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\nconnection: close\r\n`
+    for (const k in headers) {
+      const v = headers[k]
+      if (k === 'connection' || v === undefined) continue
+      validateHeaderName(k)
+      for (const one of Array.isArray(v) ? v : [v]) {
+        validateHeaderValue(k, one)
+        head += `${k}: ${one}\r\n`
+      }
+    }
+    this.headersSent = true
     const text = body === null ? '' : typeof body === 'string' ? body : Buffer.from(body).toString('utf8')
-    let head = `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Refused'}\r\nconnection: close\r\n`
-    for (const [k, v] of Object.entries(headers)) if (k !== 'connection' && v !== undefined) head += `${k}: ${v}\r\n`
     this.socket.end(`${head}\r\n${text}`)
     this.finish()
   }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { z } from 'zod'
 import { App, Depends, HTTPException, listen, type RunningServer } from '../src/index.ts'
+import { rawExchange } from './helpers/raw.ts'
 
 type Client = WebSocket & { inbox: string[]; next(): Promise<string> }
 
@@ -80,6 +81,27 @@ describe('WebSocket routes', () => {
     await expect(connect(`${base}/ws/rooms/lobby?token=secret&nick=a`)).rejects.toMatchObject({ status: 422 })
     await expect(connect(`${base}/ws/rooms/lobby?token=wrong&nick=ada`)).rejects.toMatchObject({ status: 401 })
     await expect(connect(`${base}/ws/nowhere`)).rejects.toMatchObject({ status: 404 })
+  })
+
+  it('never writes a CR/LF header value on a refused handshake, and uses the standard reason phrase', async () => {
+    const app = new App({ logger: { error: () => {} } })
+    const realm = Depends(({ request }) => {
+      // a dependency that builds a header from a decoded query value
+      throw new HTTPException(401, 'Not authenticated', { 'www-authenticate': `Bearer realm="${request.query.realm}"` })
+    })
+    app.websocket('/ws', { dependencies: [realm] }, () => {})
+    server = await listen(app, { port: 0 })
+    const upgrade = (query: string) =>
+      rawExchange(
+        server!.port,
+        `GET /ws?${query} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+      )
+    const injected = await upgrade('realm=x%0d%0aset-cookie:%20session=evil')
+    expect(injected).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n/)
+    expect(injected.toLowerCase()).not.toContain('set-cookie')
+    const clean = await upgrade('realm=api')
+    expect(clean).toMatch(/^HTTP\/1\.1 401 Unauthorized\r\n/)
+    expect(clean).toContain('www-authenticate: Bearer realm="api"\r\n')
   })
 
   it('broadcasts to a room, not to the sender and not to other rooms', async () => {
