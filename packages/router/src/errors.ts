@@ -32,7 +32,11 @@ export class DuplicateRouteError extends RouterError {
   }
 }
 
-/** Thrown at registration when two routes put differently named params at the same position. */
+/**
+ * No longer thrown: routes may name the param at one position differently (`/users/{id}` beside
+ * `/users/{user_id}/posts`), each route keeping its own names.
+ * @deprecated kept so that code importing it still compiles; it goes once nothing re-exports it.
+ */
 export class ParamConflictError extends RouterError {
   readonly pattern: string
   readonly existing: string

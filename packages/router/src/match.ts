@@ -3,8 +3,8 @@ import type { RouterError } from './errors.ts'
 import type { ParamsBuilder } from './internal/compile.ts'
 import type { Route } from './route.ts'
 
-/** Params of a matched route: strings, or numbers for `{x:int}` and `{x:float}`. */
-export type Params = Readonly<Record<string, string | number>>
+/** Params of a matched route: strings, numbers for `{x:int}` and `{x:float}`, bigints for `{x:bigint}`. */
+export type Params = Readonly<Record<string, string | number | bigint>>
 
 /** The path matched a route for this method. `params` is built on first read, then cached. */
 export interface RouteFound<T, P = Params> {
@@ -35,7 +35,7 @@ export interface RouteBadPath {
 export type MatchResult<T> = RouteFound<T> | RouteNotFound | RouteMethodNotAllowed | RouteBadPath
 
 // Fast-mode objects with no Object.prototype behind them (rou3's NullProtoObj): keys come from patterns.
-export const ParamsObject = function ParamsObject() {} as unknown as new () => Record<string, string | number>
+export const ParamsObject = function ParamsObject() {} as unknown as new () => Record<string, string | number | bigint>
 ParamsObject.prototype = Object.create(null)
 
 export const NO_PARAMS: Params = Object.freeze(new ParamsObject())

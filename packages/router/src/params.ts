@@ -1,6 +1,7 @@
-// Params typed from the pattern string: '/users/{id:int}/posts/{slug}' → { id: number; slug: string }.
+// Params typed from the pattern string: '/users/{id:int}/posts/{slug}' → { id: number; slug: string },
+// '{id:bigint}' → bigint.
 
-type ParamValue<Type extends string> = Type extends 'int' | 'float' ? number : string
+type ParamValue<Type extends string> = Type extends 'int' | 'float' ? number : Type extends 'bigint' ? bigint : string
 
 type BraceParams<S extends string> = S extends `${string}{${infer Inner}}${infer Rest}`
   ? (Inner extends `${infer Name}:${infer Type}` ? { [K in Name]: ParamValue<Type> } : { [K in Inner]: string }) &

@@ -1,5 +1,6 @@
 // The Router: registration, listing, removal, mounting and printing around the hot-path context.
 import { DuplicateRouteError, InvalidPatternError } from './errors.ts'
+import { allowedOf } from './internal/allow.ts'
 import { type Context, createContext, findRoute, SLASH_IGNORE, SLASH_REDIRECT, SLASH_STRICT } from './internal/find.ts'
 import { parsePattern } from './internal/pattern.ts'
 import { insertPieces, Leaf, M_GET, M_HEAD, printTree } from './internal/tree.ts'
@@ -81,7 +82,7 @@ export class Router<T = unknown> {
     this.ctx.walker = null
     this.ctx.matcher = null
     this.ctx.lookup = null
-    const node = insertPieces(this.ctx.root, parsed.pieces, pattern)
+    const node = insertPieces(this.ctx.root, parsed.pieces)
     const seen = new Set<string>()
     for (const { method } of records) {
       const existing = node.leaf?.byMethod.get(method) ?? (seen.has(method) ? records[0] : undefined)
@@ -105,17 +106,17 @@ export class Router<T = unknown> {
     }
   }
 
-  // Rebuilds a leaf's method table and its 405 answer after a change.
+  // Rebuilds a leaf's method table and its methods for a 405 after a change.
   private refresh(leaf: Leaf): void {
     const handlers: (RouteRecord<unknown> | undefined)[] = []
     for (const [m, record] of leaf.byMethod) if (m !== ANY_METHOD) handlers[this.ctx.methods.get(m)!] = record
     handlers[M_HEAD] ??= handlers[M_GET]
     leaf.handlers = Array.from(handlers)
     leaf.any = leaf.byMethod.get(ANY_METHOD)
-    const allowed = [...leaf.byMethod.keys()]
-    if (leaf.byMethod.has('GET') && !leaf.byMethod.has('HEAD')) allowed.push('HEAD')
-    allowed.sort()
-    leaf.notAllowed = Object.freeze({ status: 405, allowed: Object.freeze(allowed), allow: allowed.join(', ') })
+    leaf.allowed = allowedOf(
+      this.ctx.sets,
+      [...leaf.byMethod.keys()].filter((m) => m !== ANY_METHOD),
+    )
   }
 
   /** Finds the route for a request. Never throws; see `MatchResult` for the five answers. */

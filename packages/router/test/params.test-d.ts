@@ -10,6 +10,11 @@ describe('ParamsOf', () => {
     expectTypeOf<ParamsOf<'/m/{x:float}/{u:uuid}'>>().toEqualTypeOf<{ readonly x: number; readonly u: string }>()
   })
 
+  it('types {name:bigint} as bigint', () => {
+    expectTypeOf<ParamsOf<'/items/{id:bigint}'>>().toEqualTypeOf<{ readonly id: bigint }>()
+    expectTypeOf<ParamsOf<'/r/{a:bigint}-{b:int}'>>().toEqualTypeOf<{ readonly a: bigint; readonly b: number }>()
+  })
+
   it('types every param of a segment with static text between them', () => {
     expectTypeOf<ParamsOf<'/files/{name}.{ext}'>>().toEqualTypeOf<{ readonly name: string; readonly ext: string }>()
     expectTypeOf<ParamsOf<'/at/{h:int}-{m:int}'>>().toEqualTypeOf<{ readonly h: number; readonly m: number }>()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DuplicateRouteError, InvalidPatternError, ParamConflictError, Router, RouterError } from '../src/index.ts'
+import { DuplicateRouteError, InvalidPatternError, Router, RouterError } from '../src/index.ts'
 
 describe('registration', () => {
   it('lists every route with its payload, name and metadata, in registration order', () => {
@@ -64,15 +64,23 @@ describe('registration', () => {
     expect(r.routes()).toEqual([])
   })
 
-  it('rejects two param names at one position with an error naming both routes', () => {
+  it('accepts routes that name the param at one position differently, and lists each with its own names', () => {
     const r = new Router()
-    r.add('GET', '/users/{id}/posts', 1)
-    expect(() => r.add('GET', '/users/{uid}/likes', 2)).toThrow(ParamConflictError)
-    expect(() => r.add('GET', '/users/{uid}/likes', 2)).toThrow(
-      "Route '/users/{uid}/likes' names its param 'uid' where route '/users/{id}/posts' names it 'id'",
-    )
+    r.add('GET', '/users/{id}', 1)
+    const posts = r.add('GET', '/users/{user_id}/posts', 2)
     r.add('GET', '/files/*rest', 3)
-    expect(() => r.add('GET', '/files/{path:path}', 4)).toThrow(/'\/files\/\*rest'/)
+    r.add('POST', '/files/{path:path}', 4)
+    expect(posts.paramNames).toEqual(['user_id'])
+    expect(r.routes().map((x) => x.paramNames)).toEqual([['id'], ['user_id'], ['rest'], ['path']])
+  })
+
+  it('still rejects the same method on two patterns that differ only in their param names', () => {
+    const r = new Router()
+    r.add('GET', '/users/{id}', 1)
+    expect(() => r.add('GET', '/users/{uid}', 2)).toThrow(DuplicateRouteError)
+    expect(() => r.add('GET', '/users/{uid}', 2)).toThrow(
+      'Route GET /users/{uid} is already registered as GET /users/{id}',
+    )
   })
 
   it('accepts params of different types at one position, each with its own name', () => {
@@ -183,6 +191,8 @@ describe('print', () => {
     r.add('GET', '/user/{id:int}', 3)
     r.add('GET', '/static/*', 4)
     r.add('GET', '/files/{name}.{ext}', 5)
+    r.add('PUT', '/user/{user_id:int}', 6)
+    r.add('POST', '/static/*rest', 7)
     expect(r.print()).toBe(
       [
         '(root)',
@@ -190,9 +200,9 @@ describe('print', () => {
         '    ├── user [GET]',
         '    │   └── /',
         '    │       ├── comments [POST]',
-        '    │       └── {id:int} [GET]',
+        '    │       └── {id|user_id:int} [GET, PUT]',
         '    ├── static/',
-        '    │   └── * [GET]',
+        '    │   └── *|*rest [GET, POST]',
         '    └── files/',
         '        └── {name}.{ext} [GET]',
       ].join('\n'),

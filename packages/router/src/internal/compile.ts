@@ -88,6 +88,12 @@ class Emitter {
     return `e${this.vars++}`
   }
 
+  // the path matched this leaf but not the method: its methods join the 405's (see allow.ts)
+  deny(leaf: Leaf): string {
+    const set = this.ref(leaf.allowed)
+    return `ctx.partial = ctx.partial === null ? ${set} : ctx.partial.join(${set})`
+  }
+
   leafCheck(leafRef: string): string {
     return `{ const r = ${leafRef}.handlers[m] ?? ${leafRef}.any; if (r !== undefined) `
   }
@@ -119,7 +125,7 @@ class Emitter {
     if (node.leaf !== null) {
       const leaf = this.ref(node.leaf)
       const p = expr(pos)
-      s += `if (${ends(p)}) ${this.leafCheck(leaf)}return r; if (ctx.partial === null) ctx.partial = ${leaf} }\n`
+      s += `if (${ends(p)}) ${this.leafCheck(leaf)}return r; ${this.deny(node.leaf)} }\n`
       // the path is this leaf's plus a trailing slash
       s += `else if (path.charCodeAt(${p}) === 47 && (${ends(at(pos, 1))})) ctx.slashed = true\n`
     }
@@ -167,7 +173,7 @@ class Emitter {
     if (node.wild !== null) {
       const leaf = this.ref(node.wild.leaf)
       s += `${this.leafCheck(leaf)}{ st[${2 * pi}] = ${expr(pos)}; st[${2 * pi + 1}] = restEnd(path, ${expr(pos)}, len, ctx); return r }\n`
-      s += `if (ctx.partial === null) ctx.partial = ${leaf} }\n`
+      s += `${this.deny(node.wild.leaf!)} }\n`
     }
     return s
   }
@@ -280,7 +286,7 @@ function missSource(slash: number, escapedText: boolean): string {
       : slash === 1
         ? 'return ctx.slashed && path.length > 1 ? new SlashMiss(ctx, m, path) : notFound'
         : 'if (!ctx.slashed) return notFound'
-  const miss = `const leaf = ctx.partial\nif (leaf !== null) return leaf.notAllowed\n${answer}`
+  const miss = `const denied = ctx.partial\nif (denied !== null) return denied.answer\n${answer}`
   return escapedText ? `if (path.indexOf('%') === -1) {\n${miss}\n}` : miss
 }
 
@@ -328,7 +334,7 @@ export function compileStatics(statics: ReadonlyMap<string, Leaf>): StaticLookup
   ) as StaticLookup
 }
 
-export type ParamsBuilder = (found: Captured) => Record<string, string | number>
+export type ParamsBuilder = (found: Captured) => Record<string, string | number | bigint>
 
 // see Found for the layout of the bounds
 const bound = (i: number, end: 0 | 1) => {

@@ -9,6 +9,7 @@ import {
   type RouteNotFound,
 } from '../match.ts'
 import type { RouteRecord } from '../route.ts'
+import type { Allowed } from './allow.ts'
 import { compileMatch, compileStatics, compileTree, type Matcher, type StaticLookup, type Walker } from './compile.ts'
 import { normalizePath } from './decode.ts'
 import { type Leaf, M_GET, M_OTHER, Node, STANDARD_METHODS } from './tree.ts'
@@ -20,13 +21,16 @@ export const SLASH_IGNORE = 2
 
 export interface Context {
   root: Node
+  // the method sets of 405 answers, interned (see allow.ts)
+  sets: Map<string, Allowed>
   // exact path → leaf, for routes without params whose text has no '%' (so a hit proves the path
   // has no query, fragment or escape to deal with)
   statics: Map<string, Leaf>
   methods: Map<string, number>
   // invariant: during a walk, param i spans path[st[2i], st[2i+1]); sized for the route with most params
   st: Int32Array
-  partial: Leaf | null
+  // the methods of every leaf whose path matched during the last walk but not its method, for the 405
+  partial: Allowed | null
   // set by the walk when it reads a '%' where a decoded char could have led elsewhere (see Walker in
   // compile.ts); pctAt is the first '%' of the raw path the interpreter walks, or -1
   pct: boolean
@@ -60,6 +64,7 @@ export interface Context {
 export function createContext(compile: boolean, slash: number, lower: boolean, maxLength: number): Context {
   return {
     root: new Node(''),
+    sets: new Map(),
     statics: new Map(),
     methods: new Map(STANDARD_METHODS.map((method, i) => [method, i + 1])),
     st: new Int32Array(2),
@@ -254,9 +259,9 @@ class SlashMiss implements RouteNotFound {
 }
 Object.defineProperty(SlashMiss.prototype, 'status', { value: 404 })
 
-// The 405 of the first route whose path matched during the last walk, if any.
+// The 405 of the routes whose path matched during the last walk, if any.
 function notAllowed(ctx: Context): RouteMethodNotAllowed | null {
-  return ctx.partial === null ? null : ctx.partial.notAllowed
+  return ctx.partial === null ? null : ctx.partial.answer
 }
 
 function toggleSlash(path: string, len: number): string {

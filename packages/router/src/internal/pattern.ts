@@ -5,10 +5,12 @@ import { InvalidPatternError } from '../errors.ts'
 // Param kinds, in priority order among single-param segments (lower tries first).
 export const UUID = 0
 export const INT = 1
-export const FLOAT = 2
-export const STR = 3
-export const PATH = 4
-export const KIND_NAMES = ['uuid', 'int', 'float', 'str', 'path'] as const
+// digits like int, tried after it: a route can take safe integers as numbers and the rest as bigints
+export const BIGINT = 2
+export const FLOAT = 3
+export const STR = 4
+export const PATH = 5
+export const KIND_NAMES = ['uuid', 'int', 'bigint', 'float', 'str', 'path'] as const
 
 export interface ParamSpec {
   readonly name: string

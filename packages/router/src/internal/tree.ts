@@ -1,8 +1,7 @@
 // The radix tree: static text is compressed across segments; a param segment or a catch-all is a
 // child of the node whose text ends in '/'. Built at registration; read by find.ts per request.
-import { ParamConflictError } from '../errors.ts'
-import type { RouteMethodNotAllowed } from '../match.ts'
 import type { RouteRecord } from '../route.ts'
+import type { Allowed } from './allow.ts'
 import { KIND_NAMES, type Piece, STR } from './pattern.ts'
 
 /** Method ids index `Leaf.handlers`; 0 is every method no route names, served by '*' routes only. */
@@ -22,7 +21,8 @@ export class Leaf {
   // invariant: handlers[id] is the route for method id, HEAD falling back to GET; holes fall back to `any`
   handlers: (RouteRecord<unknown> | undefined)[] = []
   any: RouteRecord<unknown> | undefined = undefined
-  notAllowed: RouteMethodNotAllowed = { status: 405, allowed: [], allow: '' }
+  // the methods of this leaf's routes; set by the router before any match
+  allowed!: Allowed
 
   constructor(pattern: string) {
     this.pattern = pattern
@@ -44,10 +44,10 @@ export class Node {
   kind = STR
   key = ''
   count = 0
-  names: readonly string[] = []
+  // the names routes give this node's params, one list per naming, for print() only
+  names: readonly (readonly string[])[] = []
   kinds: readonly number[] = []
   literals: readonly string[] = []
-  owner = ''
 
   constructor(part: string) {
     this.part = flat(part)
@@ -95,23 +95,25 @@ function insertStatic(node: Node, text: string): Node {
   return node
 }
 
-// Lower ranks are tried first: typed single params (uuid, int, float), then segments with static text
+// Lower ranks are tried first: typed single params (uuid, int, bigint, float), then segments with static text
 // (more static text first), then plain {name}.
 function rank(node: Node): number {
   if (node.kind === COMPOSITE) return 10 - 1 / (1 + node.literals.join('').length)
   return node.kind === STR ? 20 : node.kind
 }
 
-function conflict(pattern: string, node: Node, names: readonly string[]): ParamConflictError {
-  const show = (n: readonly string[]) => n.map((x) => `'${x}'`).join(', ')
-  return new ParamConflictError(pattern, node.owner, show(names), show(node.names))
+// A param node is shared by every route with the same kinds and static text at its position, whatever
+// they name their params: names belong to the route (its params factory), never to the node, which
+// only keeps them for print().
+function addNames(node: Node, names: readonly string[]): void {
+  if (!node.names.some((known) => known.join('/') === names.join('/'))) node.names = [...node.names, names]
 }
 
-function insertParam(node: Node, piece: Extract<Piece, { type: 'segment' }>, pattern: string): Node {
+function insertParam(node: Node, piece: Extract<Piece, { type: 'segment' }>): Node {
   const names = piece.params.map((p) => p.name)
   const existing = node.params?.find((p) => p.key === piece.key)
   if (existing !== undefined) {
-    if (existing.names.join('/') !== names.join('/')) throw conflict(pattern, existing, names)
+    addNames(existing, names)
     return existing
   }
   const child = new Node('')
@@ -119,44 +121,47 @@ function insertParam(node: Node, piece: Extract<Piece, { type: 'segment' }>, pat
   child.kind = single ? piece.params[0]!.kind : COMPOSITE
   child.key = piece.key
   child.count = piece.params.length
-  child.names = names
+  child.names = [names]
   child.kinds = piece.params.map((p) => p.kind)
   child.literals = piece.literals
-  child.owner = pattern
   node.params = [...(node.params ?? []), child].sort((a, b) => rank(a) - rank(b))
   return child
 }
 
-function insertCatchAll(node: Node, name: string, pattern: string): Node {
+function insertCatchAll(node: Node, name: string): Node {
   if (node.wild === null) {
     node.wild = new Node('')
-    node.wild.names = [name]
     node.wild.count = 1
-    node.wild.owner = pattern
-  } else if (node.wild.names[0] !== name) {
-    throw conflict(pattern, node.wild, [name])
   }
+  addNames(node.wild, [name])
   return node.wild
 }
 
 /** Adds the nodes of a parsed pattern; returns the node where the pattern ends. */
-export function insertPieces(root: Node, pieces: readonly Piece[], pattern: string): Node {
+export function insertPieces(root: Node, pieces: readonly Piece[]): Node {
   let node = root
   for (const piece of pieces) {
     if (piece.type === 'static') node = insertStatic(node, piece.text)
-    else if (piece.type === 'segment') node = insertParam(node, piece, pattern)
-    else node = insertCatchAll(node, piece.name, pattern)
+    else if (piece.type === 'segment') node = insertParam(node, piece)
+    else node = insertCatchAll(node, piece.name)
   }
   return node
 }
 
+// A param's names, alternatives separated by '|' ('{id|user_id}')
+function nameAt(node: Node, i: number): string {
+  return [...new Set(node.names.map((names) => names[i]!))].join('|')
+}
+
 function label(node: Node): string {
-  if (node.key === '' && node.part === '' && node.count === 1) return node.names[0] === '*' ? '*' : `*${node.names[0]}`
+  if (node.key === '' && node.part === '' && node.count === 1) {
+    return node.names.map(([name]) => (name === '*' ? '*' : `*${name}`)).join('|')
+  }
   if (node.key === '') return node.part
   let text = node.literals[0]!
   for (let i = 0; i < node.count; i++) {
     const kind = node.kinds[i]!
-    text += `{${node.names[i]}${kind === STR ? '' : `:${KIND_NAMES[kind]}`}}${node.literals[i + 1]}`
+    text += `{${nameAt(node, i)}${kind === STR ? '' : `:${KIND_NAMES[kind]}`}}${node.literals[i + 1]}`
   }
   return text
 }

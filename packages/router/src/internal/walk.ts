@@ -2,13 +2,14 @@
 // with `compile: false`. It takes a path with its query and fragment cut off (at `len`), raw or with
 // its escapes decoded.
 import type { RouteRecord } from '../route.ts'
+import type { Allowed } from './allow.ts'
 import { escapeAt } from './decode.ts'
 import { fits } from './kinds.ts'
-import { COMPOSITE, type Leaf, type Node } from './tree.ts'
+import { COMPOSITE, type Node } from './tree.ts'
 
 export interface WalkState {
-  // the first leaf whose path matched but not its method, for the 405
-  partial: Leaf | null
+  // the methods of every leaf whose path matched but not its method, for the 405
+  partial: Allowed | null
   // invariant: during a walk, param i spans path[st[2i], st[2i+1])
   st: Int32Array
   // the first '%' of a raw path, or -1: the walk sets `pct` when it reads it where a decoded char could
@@ -59,7 +60,7 @@ export function walk(
     if (leaf !== null) {
       const route = leaf.handlers[m] ?? leaf.any
       if (route !== undefined) return route
-      if (ctx.partial === null) ctx.partial = leaf
+      ctx.partial = ctx.partial === null ? leaf.allowed : ctx.partial.join(leaf.allowed)
     }
   } else {
     const i = (path.charCodeAt(pos) - node.lo) >>> 0
@@ -102,7 +103,7 @@ export function walk(
       ctx.st[2 * pi + 1] = len
       return route
     }
-    if (ctx.partial === null) ctx.partial = leaf
+    ctx.partial = ctx.partial === null ? leaf.allowed : ctx.partial.join(leaf.allowed)
   }
   return null
 }
