@@ -242,7 +242,7 @@ export class UpgradeExchange implements Exchange {
       if (k === 'connection' || v === undefined) continue
       validateHeaderName(k)
       for (const one of Array.isArray(v) ? v : [v]) {
-        validateHeaderValue(k, one)
+        validateHeaderValue(k, String(one))
         head += `${k}: ${one}\r\n`
       }
     }
