@@ -1,0 +1,15 @@
+import { packageBuild } from '../../tsup.shared.ts'
+
+export default packageBuild({
+  entry: [
+    'src/index.ts',
+    'src/pg.ts',
+    'src/sse.ts',
+    'src/executor.ts',
+    'src/futures.ts',
+    'src/router.ts',
+    'src/testing.ts',
+    'src/cli.ts',
+    'src/internal/watchdog.ts',
+  ],
+})
