@@ -1,0 +1,7 @@
+export type { ContentItem, ToolResult } from './call.ts'
+export { ErrorCode, McpConfigError, McpRequestError } from './errors.ts'
+export { type McpOptions, McpServer, mcp } from './mcp.ts'
+export type { OAuthOptions } from './oauth.ts'
+export type { PromptMessage, PromptOptions, PromptOutput } from './prompts.ts'
+export type { ResourceDefinition } from './resources.ts'
+export type { RouteFilter, RouteTarget, ToolDefinition } from './tools.ts'
