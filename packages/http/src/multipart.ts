@@ -7,6 +7,8 @@ import { HTTPException } from './errors.ts'
 import type { Exchange } from './exchange.ts'
 
 export interface MultipartLimits {
+  /** Largest whole body in bytes, every part and boundary counted (413 beyond). */
+  bodySize: number
   /** Largest file in bytes (413 beyond). */
   fileSize: number
   /** Most files in one form. @default 10 */
@@ -53,25 +55,48 @@ export class UploadFile {
 export type FormValue = string | UploadFile
 export type FormData = Record<string, FormValue | FormValue[]>
 
-function start(ex: Exchange, limits: MultipartLimits) {
+/** Most parts (fields and files) one form may hold. */
+const MAX_PARTS = 2000
+
+// invariant: at most `limits.bodySize` bytes of the body are ever handed to the parser; `overflow` is called
+// once when the body (declared or counted) is larger, and the rest is drained unparsed
+function start(ex: Exchange, limits: MultipartLimits, overflow: (error: HTTPException) => void) {
+  const declared = ex.headers['content-length']
+  if (declared !== undefined && Number(declared) > limits.bodySize) throw bodyTooLarge(limits)
   let parser: BusboyInstance
   try {
     parser = Busboy({
       headers: ex.headers as { 'content-type': string },
-      limits: { fileSize: limits.fileSize, files: limits.files ?? 10, fields: limits.fields ?? 1000, parts: 2000 },
+      limits: {
+        fileSize: limits.fileSize,
+        files: limits.files ?? 10,
+        fields: limits.fields ?? 1000,
+        parts: MAX_PARTS,
+      },
     })
   } catch (error) {
     throw new HTTPException(400, `Malformed multipart request: ${(error as Error).message}`)
   }
   const source = ex.bodyStream()
+  let size = 0
+  const count = (chunk: Buffer) => {
+    size += chunk.length
+    if (size <= limits.bodySize) return
+    source.off('data', count)
+    source.unpipe(parser)
+    source.resume()
+    overflow(bodyTooLarge(limits))
+  }
+  source.on('data', count)
   source.pipe(parser)
   return { parser, source }
 }
 
+const bodyTooLarge = (limits: MultipartLimits) =>
+  new HTTPException(413, `Request body is larger than ${limits.bodySize} bytes`, { connection: 'close' })
 const tooLarge = (limits: MultipartLimits) =>
   new HTTPException(413, `An uploaded file is larger than ${limits.fileSize} bytes`, { connection: 'close' })
 const tooMany = (what: string) => new HTTPException(413, `Too many ${what} in the form`, { connection: 'close' })
-
 /** The whole form: fields as strings, files as UploadFile; repeated names collect into arrays. */
 export function readMultipart(ex: Exchange, limits: MultipartLimits): Future<FormData> {
   const { future, resolve, reject } = Future.withResolvers<FormData>()
@@ -95,7 +120,7 @@ export function readMultipart(ex: Exchange, limits: MultipartLimits): Future<For
   const done = () => {
     if (finished && pending === 0 && !failed) resolve(form)
   }
-  const { parser, source } = start(ex, limits)
+  const { parser, source } = start(ex, limits, (error) => fail(error))
   parser.on('field', (name: string, value: string) => add(name, value))
   parser.on(
     'file',
@@ -113,6 +138,7 @@ export function readMultipart(ex: Exchange, limits: MultipartLimits): Future<For
   )
   parser.on('filesLimit', () => fail(tooMany('files')))
   parser.on('fieldsLimit', () => fail(tooMany('fields')))
+  parser.on('partsLimit', () => fail(tooMany('parts')))
   parser.on('error', fail)
   parser.on('finish', () => {
     finished = true
@@ -123,7 +149,6 @@ export function readMultipart(ex: Exchange, limits: MultipartLimits): Future<For
 
 /** The form as an async iterable of parts, in order; a file's stream must be read before the next part. */
 export async function* streamMultipart(ex: Exchange, limits: MultipartLimits): AsyncGenerator<Part, void, undefined> {
-  const { parser, source } = start(ex, limits)
   const queue: Part[] = []
   let error: unknown
   let finished = false
@@ -132,6 +157,13 @@ export async function* streamMultipart(ex: Exchange, limits: MultipartLimits): A
     wake?.()
     wake = undefined
   }
+  let reading: Readable | undefined // the file the handler may be reading: it fails too, or it would stall
+  const refuse = (e: unknown) => {
+    error ??= e
+    if (reading !== undefined && !reading.readableEnded) reading.destroy(error as Error)
+    notify()
+  }
+  const { parser, source } = start(ex, limits, refuse)
   parser.on('field', (name: string, value: string) => {
     queue.push({ kind: 'field', name, value })
     notify()
@@ -142,17 +174,14 @@ export async function* streamMultipart(ex: Exchange, limits: MultipartLimits): A
       stream.destroy(error as Error)
       notify()
     })
+    reading = stream
     queue.push({ kind: 'file', name, filename, mimeType, stream })
     notify()
   })
-  parser.on('filesLimit', () => {
-    error = tooMany('files')
-    notify()
-  })
-  parser.on('error', (e: unknown) => {
-    error = new HTTPException(400, `Malformed multipart body: ${String(e)}`)
-    notify()
-  })
+  parser.on('filesLimit', () => refuse(tooMany('files')))
+  parser.on('fieldsLimit', () => refuse(tooMany('fields')))
+  parser.on('partsLimit', () => refuse(tooMany('parts')))
+  parser.on('error', (e: unknown) => refuse(new HTTPException(400, `Malformed multipart body: ${String(e)}`)))
   parser.on('finish', () => {
     finished = true
     notify()

@@ -248,7 +248,7 @@ export function compileRoute(def: RouteDefinition, env: RouteEnv): CompiledRoute
     }
     let out: Response | Future<Response>
     if (acceptsMultipart && mediaType(ctx.headers['content-type']) === 'multipart/form-data') {
-      const limits = { fileSize: bodyLimit }
+      const limits = { bodySize: bodyLimit, fileSize: bodyLimit }
       if (config.body === undefined) {
         args.body = streamMultipart(ctx.exchange, limits)
         out = afterBody()
