@@ -10,7 +10,7 @@ import { type CompressionConfig, type CompressionOptions, compressionConfig } fr
 import { RequestContext } from './context.ts'
 import type { Dependency, Overrides } from './depends.ts'
 import { type ErrorFormat, errorResponse } from './error-response.ts'
-import { HTTPException } from './errors.ts'
+import { HTTPException, MiddlewareError } from './errors.ts'
 import { openEventStream, TakeOverResponse } from './event-stream.ts'
 import { type Exchange, InjectExchange, NodeExchange } from './exchange.ts'
 import { buildOpenAPI, swaggerHtml } from './openapi.ts'
@@ -259,7 +259,10 @@ export class App extends RouteCollector {
 
   #through(ctx: RequestContext, i: number): void | Future<void> {
     if (i === this.#middleware.length) return this.#routeInto(ctx)
+    let called = false
     const next = () => {
+      if (called) throw new MiddlewareError()
+      called = true
       const r = this.#through(ctx, i + 1)
       return r instanceof Future ? r : Future.ready()
     }

@@ -60,6 +60,15 @@ export class RouteDefinitionError extends Error {
   }
 }
 
+/** A middleware called `next()` more than once: the route would run twice (Hono's compose refuses it too). */
+export class MiddlewareError extends Error {
+  readonly code = 'HTTP_NEXT_CALLED_TWICE'
+  constructor() {
+    super('next() called more than once in one middleware')
+    this.name = 'MiddlewareError'
+  }
+}
+
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',

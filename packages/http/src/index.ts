@@ -14,6 +14,7 @@ export { RequestContext } from './context.ts'
 export { Dependency, type DependencyInput, type DependencyMap, type DependencyValues, Depends } from './depends.ts'
 export {
   HTTPException,
+  MiddlewareError,
   RequestValidationError,
   ResponseValidationError,
   RouteDefinitionError,

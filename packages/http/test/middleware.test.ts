@@ -30,6 +30,25 @@ describe.each(transports)('middleware and lifecycle (%s)', (_name, open) => {
     expect(order).toEqual(['outer in', 'inner in', 'handler', 'inner out', 'outer out'])
   })
 
+  it('refuses a second next() with a coded error instead of running the route twice', async () => {
+    let runs = 0
+    const errors: unknown[] = []
+    const app = new App({ logger: { error: (details) => errors.push((details as { err: unknown }).err) } })
+    app.use(async (_ctx, next) => {
+      await next()
+      await next()
+    })
+    app.post('/orders', () => {
+      runs++
+      return 'placed'
+    })
+    client = await open(app)
+    const r = await client.request({ method: 'POST', path: '/orders' })
+    expect(runs).toBe(1)
+    expect(r.status).toBe(500)
+    expect(errors).toEqual([expect.objectContaining({ code: 'HTTP_NEXT_CALLED_TWICE' })])
+  })
+
   it('lets a middleware answer early without calling next', async () => {
     let reached = false
     const app = new App()
