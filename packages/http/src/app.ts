@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Duplex } from 'node:stream'
 import { defaultReactor, Future } from '@fasterapi/futures'
 import { Router } from '@fasterapi/router'
-import type { SessionOptions, SseSession } from '@fasterapi/sse'
+import { EVENT_STREAM_HEADERS, type SessionOptions, type SseSession } from '@fasterapi/sse'
 import { type APIRouter, RouteCollector, type RouterOptions, scoped } from './collector.ts'
 import { type CompressionConfig, type CompressionOptions, compressionConfig } from './compression.ts'
 import { RequestContext } from './context.ts'
@@ -485,6 +485,8 @@ export class App extends RouteCollector {
       failed: (error: unknown) => this.#logger.error({ err: error, path }, 'event stream failed'),
     }
     return this.route('GET', path, { ...config, compress: false }, (args) => {
+      // HEAD is served by GET: the event-stream headers, no stream and no handler (RFC 9110 §9.3.2)
+      if (args.request.method === 'HEAD') return new Response(null, { headers: { ...EVENT_STREAM_HEADERS } })
       return new TakeOverResponse((ex) =>
         openEventStream(
           ex,

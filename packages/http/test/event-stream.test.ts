@@ -41,6 +41,24 @@ describe('event-stream routes', () => {
     return a
   }
 
+  it('answers HEAD with the event-stream headers and ends, without starting the stream', async () => {
+    const a = new App()
+    let started = 0
+    a.sse('/live', {}, ({ sse }) => {
+      started++
+      void sse.send({ data: 'x' })
+    })
+    server = await listen(a, { port: 0 })
+    const res = await request(`${server.url}/live`, { method: 'HEAD' })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toBe('text/event-stream')
+    await res.body.dump()
+    expect(started).toBe(0)
+    const inProcess = await a.inject({ method: 'HEAD', url: '/live' })
+    expect(inProcess.status).toBe(200)
+    expect(inProcess.headers['content-type']).toBe('text/event-stream')
+  })
+
   it('streams the events an async generator yields to an EventSource, uncompressed', async () => {
     server = await listen(app(), { port: 0 })
     const raw = await request(`${server.url}/ticks`, { headers: { 'accept-encoding': 'gzip' } })
