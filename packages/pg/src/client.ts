@@ -139,10 +139,12 @@ function bindSql(runner: Runner): TransactionSql {
     if (!Array.isArray(strings) || !('raw' in strings)) {
       throw new PgDriverError(NOT_A_TEMPLATE, 'sql must be used as a tag: sql`select ...`; see sql.unsafe()')
     }
-    return new Query<T>(runner, strings, values, undefined, templateInfo(strings, sql).origin)
+    templateInfo(strings, sql)
+    return new Query<T>(runner, strings, values, undefined, undefined)
   }
   const helpers: SqlHelpers = {
     unsafe<T = Row>(text: string, params: readonly unknown[] = []): Query<T> {
+      // no call site to cache the line of: this call's stack, captured now
       const origin = new Error('query')
       Error.captureStackTrace(origin, helpers.unsafe)
       return new Query<T>(runner, undefined, params, text, origin)

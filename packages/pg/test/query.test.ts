@@ -130,6 +130,34 @@ describe('errors', () => {
     expect(error.stack).not.toContain('receive.ts')
   })
 
+  it("gives each call its own caller's frames, not those of the template's first caller", async () => {
+    const failing = () => sql`select * from missing_for_stacks`
+    async function firstCaller() {
+      return (await failing().catch((e: Error) => e)) as Error
+    }
+    async function secondCaller() {
+      return (await failing().catch((e: Error) => e)) as Error
+    }
+    const first = await firstCaller()
+    const second = await secondCaller()
+    expect(first.stack).toContain('firstCaller')
+    expect(first.stack).not.toContain('secondCaller')
+    expect(second.stack).toContain('secondCaller')
+    expect(second.stack).not.toContain('firstCaller')
+    expect(second.stack).toContain('query.test.ts')
+    expect(second.stack?.split('\n')[1]).toContain('failing')
+    expect(second.stack?.split('\n')[0]).toBe('PostgresError: relation "missing_for_stacks" does not exist')
+  })
+
+  it("gives sql.unsafe failures the caller's frames too", async () => {
+    async function unsafeCaller() {
+      return (await sql.unsafe('select * from missing_for_stacks').catch((e: Error) => e)) as Error
+    }
+    const error = await unsafeCaller()
+    expect(error.stack).toContain('unsafeCaller')
+    expect(error.stack).not.toContain('receive.ts')
+  })
+
   it('keeps the connection usable after an error', async () => {
     await expect(sql`select 1/0`).rejects.toThrow('division by zero')
     const rows = await sql`select 1 as ok`
