@@ -96,7 +96,9 @@ describe('defineSettings', () => {
     })
     const db = database({ url: settings.databaseUrl, max: settings.dbMax })
     const sql = await db.start()
-    expect([...(await sql`select current_database() as name`)]).toEqual([{ name: new URL(scratch.url).pathname.slice(1) }])
+    expect([...(await sql`select current_database() as name`)]).toEqual([
+      { name: new URL(scratch.url).pathname.slice(1) },
+    ])
     await db.close()
   })
 })

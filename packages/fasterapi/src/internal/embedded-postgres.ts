@@ -4,7 +4,7 @@
 // stopped by its owner: on close, in an exit hook, and by a watchdog process when the owner dies without either.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { chownSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { chownSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { EmbeddedPostgresError } from '../errors.ts'
@@ -48,8 +48,22 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   mkdirSync(root, { recursive: true, mode: 0o700 })
   if (owner) chownSync(root, owner.uid, owner.gid)
   const passwordFile = join(root, 'password')
-  const running = await joinRunning(pgdata, passwordFile)
-  if (running !== undefined) return running
+  // processes starting together (`--workers 4`, a reload) take turns: the first starts the server, the rest join it
+  const unlock = await lock(join(root, 'start.lock'))
+  try {
+    return (await joinRunning(pgdata, passwordFile)) ?? (await startServer(options, root, pgdata, passwordFile, owner))
+  } finally {
+    unlock()
+  }
+}
+
+async function startServer(
+  options: EmbeddedPostgresOptions,
+  root: string,
+  pgdata: string,
+  passwordFile: string,
+  owner: Ids | undefined,
+): Promise<EmbeddedPostgres> {
   const bin = await binaries()
   if (!existsSync(join(pgdata, 'PG_VERSION'))) initialise(bin, pgdata, passwordFile, owner)
   const password = readFileSync(passwordFile, 'utf8').trim()
@@ -143,6 +157,22 @@ async function joinRunning(pgdata: string, passwordFile: string): Promise<Embedd
   if (!(pid > 0 && port > 0 && isAlive(pid) && lines[7]?.trim() === 'ready' && (await accepts(port)))) return undefined
   const password = readFileSync(passwordFile, 'utf8').trim()
   return { url: urlOf(port, password), port, dataDir: resolve(pgdata, '..'), owned: false, stop: async () => {} }
+}
+
+// mkdir is atomic: whoever creates the folder holds the lock; one older than a minute was left by a killed process
+async function lock(path: string): Promise<() => void> {
+  for (;;) {
+    try {
+      mkdirSync(path)
+      return () => rmSync(path, { recursive: true, force: true })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      try {
+        if (Date.now() - statSync(path).mtimeMs > 60_000) rmSync(path, { recursive: true, force: true })
+      } catch {}
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
 }
 
 function initialise(bin: Binaries, pgdata: string, passwordFile: string, owner: Ids | undefined): void {
