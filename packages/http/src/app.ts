@@ -209,26 +209,44 @@ export class App extends RouteCollector {
     return this
   }
 
-  /** Runs the startup hooks and lifespans once; `listen()` and `inject()` call it. */
+  /**
+   * Runs the startup hooks and lifespans once; `listen()` and `inject()` call it. When one fails, the
+   * lifespans already started are torn down, the error is thrown, and a later call tries again.
+   */
   startup(): Promise<void> {
-    this.#started ??= (async () => {
-      for (const fn of this.#startup) await fn()
-      for (const fn of this.#lifespans) {
-        const gen = fn(this)
-        await gen.next()
-        this.#running.push(gen)
-      }
-    })()
+    this.#started ??= this.#start().catch(async (error: unknown) => {
+      this.#started = undefined
+      await this.#teardown()
+      throw error
+    })
     return this.#started
   }
 
-  /** Runs lifespan teardowns (last first) and the shutdown hooks. */
+  async #start(): Promise<void> {
+    for (const fn of this.#startup) await fn()
+    for (const fn of this.#lifespans) {
+      const gen = fn(this)
+      await gen.next()
+      this.#running.push(gen)
+    }
+  }
+
+  /** Runs lifespan teardowns (last first) and the shutdown hooks; resolves at once when startup failed. */
   async shutdown(): Promise<void> {
-    if (this.#started === undefined) return
-    await this.#started
+    const started = this.#started
+    if (started === undefined) return
+    try {
+      await started
+    } catch {
+      return // the failed startup already tore down what it had started
+    }
     this.#started = undefined
-    for (const gen of this.#running.splice(0).reverse()) await gen.next() // runs the code after `yield`
+    await this.#teardown()
     for (const fn of this.#shutdown) await fn()
+  }
+
+  async #teardown(): Promise<void> {
+    for (const gen of this.#running.splice(0).reverse()) await gen.next() // runs the code after `yield`
   }
 
   /** A node:http / node:http2 request listener. */

@@ -102,3 +102,30 @@ describe.each(transports)('middleware and lifecycle (%s)', (_name, open) => {
     expect(events).toEqual(['startup', 'lifespan up', 'lifespan down', 'shutdown'])
   })
 })
+
+describe('a startup that fails', () => {
+  it('is not cached: shutdown() resolves, what had started is torn down, and the next startup() tries again', async () => {
+    const events: string[] = []
+    let attempts = 0
+    const app = new App()
+    app.lifespan(async function* () {
+      events.push('db up')
+      yield
+      events.push('db down')
+    })
+    app.lifespan(async function* () {
+      if (++attempts === 1) throw new Error('cache unreachable')
+      events.push('cache up')
+      yield
+      events.push('cache down')
+    })
+    app.get('/', () => 'ok')
+    await expect(app.startup()).rejects.toThrow('cache unreachable')
+    await expect(app.shutdown()).resolves.toBeUndefined()
+    expect(events).toEqual(['db up', 'db down'])
+    const r = await app.inject('/')
+    expect(r.status).toBe(200)
+    await app.shutdown()
+    expect(events).toEqual(['db up', 'db down', 'db up', 'cache up', 'cache down', 'db down'])
+  })
+})
