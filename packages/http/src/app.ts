@@ -13,6 +13,7 @@ import { type ErrorFormat, errorResponse } from './error-response.ts'
 import { HTTPException, MiddlewareError } from './errors.ts'
 import { openEventStream, TakeOverResponse } from './event-stream.ts'
 import { type Exchange, InjectExchange, NodeExchange } from './exchange.ts'
+import { originForm } from './internal/target.ts'
 import { buildOpenAPI, swaggerHtml } from './openapi.ts'
 import { Response } from './response.ts'
 import {
@@ -254,7 +255,7 @@ export class App extends RouteCollector {
 
   /** Runs one request from any transport to its response. */
   handle(ex: Exchange): void {
-    const url = ex.url
+    const url = originForm(ex.url)
     const q = url.indexOf('?')
     const method = ex.method
     const ctx = new RequestContext(ex, method, q === -1 ? url : url.slice(0, q), q === -1 ? '' : url.slice(q + 1))
@@ -544,7 +545,7 @@ export class App extends RouteCollector {
 
   /** Answers an HTTP/1.1 upgrade request (wire it to a server's 'upgrade' event; `listen()` does). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = req.url ?? '/'
+    const url = originForm(req.url ?? '/')
     const q = url.indexOf('?')
     const path = q === -1 ? url : url.slice(0, q)
     const m = this.#wsRouter.match('GET', path)

@@ -1,6 +1,7 @@
 import { Future } from '@fasterapi/futures'
 import { afterEach, describe, expect, it } from 'vitest'
-import { App, HTTPException, Response } from '../src/index.ts'
+import { App, HTTPException, listen, Response } from '../src/index.ts'
+import { rawExchange } from './helpers/raw.ts'
 import { type Client, transports } from './helpers/transports.ts'
 
 describe.each(transports)('routing and responses (%s)', (_name, open) => {
@@ -225,5 +226,30 @@ describe('the synchronous pipeline', () => {
       onDone: () => {},
     })
     expect(sent).toBe('{"ok":true}')
+  })
+})
+
+describe('absolute-form request targets (RFC 9112 §3.2.2)', () => {
+  it('routes GET http://host/path?query like its origin form, over a socket and in-process', async () => {
+    const app = new App()
+    app.get('/health', ({ query }) => ({ ok: true, query }))
+    app.get('/', () => 'root')
+    const server = await listen(app, { port: 0 })
+    try {
+      const raw = await rawExchange(
+        server.port,
+        'GET http://example.com/health?x=1 HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n',
+      )
+      expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+      expect(raw.endsWith('{"ok":true,"query":{"x":"1"}}')).toBe(true)
+      const root = await rawExchange(
+        server.port,
+        'GET http://example.com HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n',
+      )
+      expect(root.endsWith('"root"')).toBe(true)
+    } finally {
+      await server.close()
+    }
+    expect((await app.inject('https://example.com:8443/health')).json()).toEqual({ ok: true, query: {} })
   })
 })
