@@ -57,6 +57,8 @@ interface Catalog {
 type InFlight = Map<string, () => void>
 
 const KNOWN_NOTIFICATIONS = /^notifications\//
+// removed by 2026-07-28 (SEP-2575): a modern request for one is an unknown method (404)
+const LEGACY_ONLY = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/subscribe', 'resources/unsubscribe'])
 const EVENT_STREAM = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }
 
 /**
@@ -175,6 +177,9 @@ export class McpServer {
           throw new McpRequestError(400, ErrorCode.MethodNotFound, `Unknown notification: ${message.method}`)
         }
         return new Response(null, { status: 202 })
+      }
+      if (modern && LEGACY_ONLY.has(message.method)) {
+        throw new McpRequestError(404, ErrorCode.MethodNotFound, `Method not found: ${message.method}`)
       }
       if (message.method === 'tools/call') return await this.#callTool(id, message.params, headers, signal, modern)
       const result = await this.#dispatch(message.method, message.params, version, request)

@@ -10,6 +10,7 @@ export const LEGACY_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26'] as con
 export const SUPPORTED_VERSIONS: readonly string[] = [...MODERN_VERSIONS, ...LEGACY_VERSIONS]
 
 const META_VERSION = 'io.modelcontextprotocol/protocolVersion'
+const META_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities'
 const NAMED_METHODS: Record<string, 'name' | 'uri'> = {
   'tools/call': 'name',
   'prompts/get': 'name',
@@ -57,31 +58,45 @@ export function checkOrigin(headers: IncomingHttpHeaders, policy: OriginPolicy):
   }
 }
 
-/** Which revision a request speaks, from its `MCP-Protocol-Version` header and `_meta`. */
+/** Which revision a request speaks, from its `MCP-Protocol-Version` header and `_meta`; 'initialize' for a 2025-era handshake. */
 export function protocolOf(headers: IncomingHttpHeaders, message: RpcMessage): string {
   const header = single(headers['mcp-protocol-version'])
-  const meta = message.params._meta?.[META_VERSION]
-  if (message.method === 'initialize') return 'initialize'
-  if (meta !== undefined) {
+  const meta = message.params._meta as Record<string, unknown> | undefined
+  const metaVersion = meta?.[META_VERSION]
+  if (metaVersion !== undefined || (header !== undefined && isModern(header))) {
     if (header === undefined) throw mismatch(message, 'the MCP-Protocol-Version header is missing')
-    if (header !== meta)
-      throw mismatch(message, `MCP-Protocol-Version '${header}' does not match _meta '${String(meta)}'`)
+    if (!SUPPORTED_VERSIONS.includes(header)) throw unsupported(message, header)
+    // SEP-2575: a modern request without its _meta fields is Invalid params (400 on HTTP)
+    if (metaVersion === undefined) throw invalidMeta(message, `_meta["${META_VERSION}"] is missing`)
+    if (header !== metaVersion) {
+      throw mismatch(message, `MCP-Protocol-Version '${header}' does not match _meta '${String(metaVersion)}'`)
+    }
+    if (isModern(header)) {
+      if (typeof meta?.[META_CAPABILITIES] !== 'object' || meta[META_CAPABILITIES] === null) {
+        throw invalidMeta(message, `_meta["${META_CAPABILITIES}"] is missing`)
+      }
+      checkMirroredHeaders(headers, message)
+    }
+    return header
   }
+  if (message.method === 'initialize') return 'initialize'
   const version = header ?? '2025-03-26' // a client older than 2025-06-18 sends no header (transport spec MAY)
-  if (!SUPPORTED_VERSIONS.includes(version)) {
-    throw new McpRequestError(
-      400,
-      ErrorCode.UnsupportedProtocolVersion,
-      'Unsupported protocol version',
-      { supported: SUPPORTED_VERSIONS, requested: version },
-      message.id,
-    )
-  }
-  if ((MODERN_VERSIONS as readonly string[]).includes(version)) {
-    if (meta === undefined) throw mismatch(message, `_meta["${META_VERSION}"] is missing`)
-    checkMirroredHeaders(headers, message)
-  }
+  if (!SUPPORTED_VERSIONS.includes(version)) throw unsupported(message, version)
   return version
+}
+
+function unsupported(message: RpcMessage, requested: string): McpRequestError {
+  return new McpRequestError(
+    400,
+    ErrorCode.UnsupportedProtocolVersion,
+    'Unsupported protocol version',
+    { supported: SUPPORTED_VERSIONS, requested },
+    message.id,
+  )
+}
+
+function invalidMeta(message: RpcMessage, detail: string): McpRequestError {
+  return new McpRequestError(400, ErrorCode.InvalidParams, `Invalid params: ${detail}`, undefined, message.id)
 }
 
 // Mcp-Method and Mcp-Name must repeat the body; a mismatch is how a proxy routing on headers gets fooled
