@@ -55,18 +55,37 @@ const CLIENT_ERRORS: Record<string, [number, string]> = {
 
 // The parser rejected the bytes: a broken head, or a body that broke after the request was handed over (a
 // malformed chunk). While no byte of a response is on the wire, answer in the same JSON shape and close, as
-// node:http's default does; the handler's own answer then goes nowhere. Otherwise only close.
+// node:http's default does; the handler's own answer then goes nowhere. When the broken bytes follow a
+// complete request (pipelined), that request's answer goes first and the 400 after it. Otherwise only close.
 function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
-  const inFlight = (socket as Socket & { _httpMessage?: { headersSent: boolean } })._httpMessage
-  if (!socket.writable || inFlight?.headersSent) {
+  const inFlight = (socket as Socket & { _httpMessage?: InFlight })._httpMessage
+  if (!socket.writable) {
     socket.destroy()
     return
   }
   const [status, reason] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request']
   const body = JSON.stringify({ detail: reason })
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  )
+  const answer = `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+  if (inFlight === undefined || inFlight.writableEnded) {
+    socket.end(answer) // nothing in flight, or its answer is already queued on the socket ahead of this one
+    return
+  }
+  if (inFlight.req?.complete === true) {
+    // the previous request arrived whole and is still being answered: the error is the next request's
+    inFlight.once('finish', () => {
+      if (socket.writable) socket.end(answer)
+    })
+    return
+  }
+  if (inFlight.headersSent) socket.destroy()
+  else socket.end(answer)
+}
+
+type InFlight = {
+  headersSent: boolean
+  writableEnded: boolean
+  req?: { complete: boolean }
+  once(e: 'finish', fn: () => void): void
 }
 
 /**

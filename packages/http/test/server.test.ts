@@ -3,19 +3,7 @@ import { request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { App, listen, type RunningServer } from '../src/index.ts'
-
-// Raw bytes on a socket, read until the server closes it: what the parser sees, malformed or cut short.
-function rawExchange(port: number, bytes: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1')
-    let out = ''
-    socket.on('data', (d) => (out += d.toString()))
-    socket.on('end', () => resolve(out))
-    socket.on('close', () => resolve(out))
-    socket.on('error', reject)
-    socket.write(bytes)
-  })
-}
+import { rawExchange, statusLines } from './helpers/raw.ts'
 
 describe('the node:http server', () => {
   let server: RunningServer | undefined
@@ -87,6 +75,20 @@ describe('the node:http server', () => {
     const reply = await rawExchange(server.port, 'GET /ping HTTP/1.1\r\nHost: x\r\nX-Slow: ')
     expect(reply).toMatch(/^HTTP\/1\.1 408 /)
     expect((await request(`${server.url}/ping`)).statusCode).toBe(200)
+  })
+
+  it('answers a malformed request pipelined after a good one with 400, after the good answer', async () => {
+    const a = app()
+    a.get('/slow', async () => {
+      await new Promise((r) => setImmediate(r))
+      return 'late'
+    })
+    server = await listen(a, { port: 0 })
+    for (const path of ['/ping', '/slow']) {
+      const raw = await rawExchange(server.port, `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n`)
+      expect(statusLines(raw)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 400 Bad Request'])
+      expect(raw.indexOf('200 OK')).toBeLessThan(raw.indexOf('400 Bad Request'))
+    }
   })
 
   it('serves pipelined keep-alive requests in order on one connection', async () => {
