@@ -8,7 +8,7 @@ import { Writer } from './internal/bytes.ts'
 import { Execution } from './internal/execution.ts'
 import { openSocket } from './internal/open-socket.ts'
 import { handleMessage } from './internal/receive.ts'
-import { writeExecution } from './internal/send.ts'
+import { needsDescribe, writeDescribeOnly, writeExecution } from './internal/send.ts'
 import { StatementCache } from './internal/statement.ts'
 import { type ResolvedConnectionOptions, readPassword } from './options.ts'
 import type { TypeRegistry } from './types/registry.ts'
@@ -44,6 +44,8 @@ export class Connection {
   readonly inflight: (Execution | undefined)[] = []
   head = 0
   #flushScheduled = false
+  // executions issued while one waits for its parameter types (describe first): written after it, in order
+  #held: Execution[] | undefined = undefined
   // partial message carried over between socket chunks
   #chunks: Buffer[] = []
   #carried = 0
@@ -123,9 +125,17 @@ export class Connection {
       ex.failNow(this.#closedError())
       return
     }
+    if (this.#held !== undefined) {
+      this.#held.push(ex)
+      return
+    }
     const mark = this.writer.length
     try {
-      writeExecution(this.writer, ex, this.statements, this.registry.options.serializers)
+      if (needsDescribe(ex, this.statements)) {
+        writeDescribeOnly(this.writer, ex, this.statements)
+        ex.describing = true
+        this.#held = []
+      } else writeExecution(this.writer, ex, this.statements, this.registry.options.serializers)
     } catch (error) {
       this.writer.length = mark
       ex.failNow(error)
@@ -137,6 +147,19 @@ export class Connection {
       this.#flushScheduled = true
       process.nextTick(this.#flush)
     }
+  }
+
+  /**
+   * `ex`'s Describe answered (its ReadyForQuery arrived): bind it with the parameter types now known, then
+   * write what was held back behind it, in the order it was issued.
+   */
+  resumeAfterDescribe(ex: Execution): void {
+    const held = this.#held ?? []
+    this.#held = undefined
+    ex.describing = false
+    if (ex.error === undefined && ex.aborted === undefined) this.execute(ex)
+    else ex.finish()
+    for (const next of held) this.execute(next)
   }
 
   #flush = (): void => {
@@ -209,10 +232,13 @@ export class Connection {
     const failure = this.#closedError()
     this.startup?.reject(this.closeReason ?? failure)
     this.startup = undefined
+    const held = this.#held ?? []
+    this.#held = undefined
     for (let ex = this.shift(); ex !== undefined; ex = this.shift()) {
       ex.fail(failure)
       ex.finish()
     }
+    for (const ex of held) ex.failNow(failure)
     this.statements.clear()
     this.onClose?.(this, this.closeReason)
   }

@@ -84,3 +84,51 @@ describe('parameter counts', () => {
     expect([...(await sql`select 1 as ok`)]).toEqual([{ ok: 1 }])
   })
 })
+
+describe('JSON parameters', () => {
+  it('sends a JS array bound to json or jsonb as JSON, on first use and on reuse', async () => {
+    for (let run = 0; run < 2; run++) {
+      const [row] = await sql`select ${[1, 'x', { a: [2] }]}::jsonb as b, ${[true, null]}::json as j`
+      expect(row).toEqual({ b: [1, 'x', { a: [2] }], j: [true, null] })
+    }
+  })
+
+  it('sends each element of a jsonb[] parameter as JSON, nested arrays included', async () => {
+    for (let run = 0; run < 2; run++) {
+      const [row] = await sql`select ${[[1, 2], { a: 1 }, 'plain']}::jsonb[] as docs`
+      expect(row).toEqual({ docs: [[1, 2], { a: 1 }, 'plain'] })
+    }
+  })
+
+  it('keeps a JS array bound to a PostgreSQL array an array, in the same pipeline as JSON ones', async () => {
+    const [ints, doc, texts] = await Promise.all([
+      sql`select ${[1, 2, 3]}::int[] as v`,
+      sql`select ${[1, 2, 3]}::jsonb as v`,
+      sql`select ${['a', 'b c']}::text[] as v`,
+    ])
+    expect([ints[0], doc[0], texts[0]]).toEqual([{ v: [1, 2, 3] }, { v: [1, 2, 3] }, { v: ['a', 'b c'] }])
+  })
+
+  it('sends JSON arrays from a transaction in the order the statements were issued', async () => {
+    const rows = await sql.begin(async (tx) => {
+      const results = await Promise.all([
+        tx`create temp table docs (d jsonb) on commit drop`,
+        tx`insert into docs values (${[1]}::jsonb)`,
+        tx`insert into docs values (${[2]}::jsonb)`,
+        tx`select d from docs`,
+      ])
+      return results[3]
+    })
+    expect([...rows]).toEqual([{ d: [1] }, { d: [2] }])
+  })
+
+  it('sends JSON arrays without prepared statements too', async () => {
+    const unprepared = createPool({ url: inject('databaseUrl'), max: 1, maxPreparedStatements: 0 })
+    try {
+      const [row] = await unprepared`select ${['x', 1]}::jsonb as v, ${[4, 5]}::int[] as a`
+      expect(row).toEqual({ v: ['x', 1], a: [4, 5] })
+    } finally {
+      await unprepared.end()
+    }
+  })
+})

@@ -35,6 +35,10 @@ export class Execution {
   columns: Column[] | undefined = undefined
   decoders: Decoder[] | undefined = undefined
   makeRow: RowMaker | undefined = undefined
+  /** Its statement is being described before it is bound (a JS array parameter: JSON or array?). */
+  describing = false
+  /** Parameter types from ParameterDescription when it runs unprepared (no statement to keep them). */
+  describedTypes: number[] | undefined = undefined
   /** Column types to look up in the catalog before it settles (their values were read as text). */
   lookupTypes: number[] | undefined = undefined
   result: Result<any> = new Result()

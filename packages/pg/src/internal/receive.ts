@@ -220,7 +220,8 @@ function ReadyForQuery(c: Connection, status: number): void {
   }
   const ex = c.shift()
   if (ex === undefined) return
-  if (ex.retryStale && status === 0x49 /* I */) {
+  if (ex.describing) c.resumeAfterDescribe(ex)
+  else if (ex.retryStale && status === 0x49 /* I */) {
     // outside a transaction block nothing else depended on the failed attempt: prepare and run it again
     ex.reset()
     ex.retried = true
@@ -278,12 +279,13 @@ function NoData(c: Connection): void {
 
 /** Int16 count (read unsigned: pg-protocol reads it signed and fails past 32767), then one Int32 OID each. */
 function ParameterDescription(c: Connection, buf: FastBuffer, start: number): void {
-  const statement = c.current?.statement
-  if (statement === undefined) return
+  const ex = c.current
+  if (ex === undefined) return
   const count = (buf[start]! << 8) | buf[start + 1]!
   const types = new Array<number>(count)
   for (let i = 0; i < count; i++) types[i] = buf.readUInt32BE(start + 2 + i * 4)
-  statement.parameterTypes = types
+  if (ex.statement !== undefined) ex.statement.parameterTypes = types
+  else ex.describedTypes = types
 }
 
 function ErrorResponse(c: Connection, message: any): void {

@@ -1,6 +1,10 @@
 // Parameters go out in text format with their type left to the server (OID 0), except byte arrays,
 // which go out in binary. A value that cannot be sent raises a ParameterError naming its `$n`.
 import { ParameterError } from '../errors.ts'
+import { JSON_OID, JSONB } from './oids.ts'
+
+const JSON_ARRAY = 199
+const JSONB_ARRAY = 3807
 
 /** A parameter with an explicit type OID, made by `sql.typed(value, oid)`. */
 export class TypedValue {
@@ -19,6 +23,7 @@ export function encodeParameter(
   value: unknown,
   index: number,
   serializers: Record<number, (value: any) => string> | undefined,
+  type?: number,
 ): EncodedValue {
   switch (typeof value) {
     case 'string':
@@ -48,6 +53,9 @@ export function encodeParameter(
   if (value instanceof Uint8Array) return value
   if (Array.isArray(value) || ArrayBuffer.isView(value)) {
     try {
+      // the server's type for this parameter, when known, tells JSON from a PostgreSQL array
+      if (type === JSON_OID || type === JSONB) return JSON.stringify(value)
+      if (type === JSON_ARRAY || type === JSONB_ARRAY) return encodeJsonArray(value as ArrayLike<unknown>)
       return encodeArray(value as ArrayLike<unknown>)
     } catch (error) {
       throw new ParameterError(index, `parameter $${index} is an array that cannot be sent: ${message(error)}`, {
@@ -78,6 +86,21 @@ export function encodeArray(values: ArrayLike<unknown>): string {
     else if (Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof Uint8Array))) {
       out += encodeArray(value as ArrayLike<unknown>)
     } else out += `"${encodeElement(value).replace(/[\\"]/g, '\\$&')}"`
+  }
+  return `${out}}`
+}
+
+/** json[]/jsonb[]: each element is one JSON document, arrays and strings included (`{"[1,2]","\"s\""}`). */
+function encodeJsonArray(values: ArrayLike<unknown>): string {
+  let out = '{'
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out += ','
+    const value = values[i]
+    if (value === null || value === undefined) out += 'NULL'
+    else {
+      const json = JSON.stringify(value)
+      out += `"${json.replace(/[\\"]/g, '\\$&')}"`
+    }
   }
   return `${out}}`
 }
