@@ -25,9 +25,10 @@ export function uniqueName(base: string, limit: number, taken: Set<string>): str
     const hash = createHash('sha256').update(base).digest('hex').slice(0, 8)
     name = `${base.slice(0, limit - 9).replace(/_+$/, '')}_${hash}`
   }
+  const stem = name
   for (let i = 2; taken.has(name); i++) {
     const suffix = `_${i}`
-    name = `${name.slice(0, limit - suffix.length)}${suffix}`
+    name = `${stem.slice(0, limit - suffix.length)}${suffix}`
   }
   taken.add(name)
   return name
