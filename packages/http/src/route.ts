@@ -21,6 +21,7 @@ import {
   type ValidationIssue,
 } from './errors.ts'
 import { type BodyKind, mediaType, parseBody } from './internal/body-parser.ts'
+import { decodeBody, isEncoded, unsupportedEncoding } from './internal/content-encoding.ts'
 import { type InputBudget, inputBudget } from './internal/issue-input.ts'
 import type { QueryObject } from './internal/query.ts'
 import { readMultipart, streamMultipart } from './multipart.ts'
@@ -248,6 +249,8 @@ export function compileRoute(def: RouteDefinition, env: RouteEnv): CompiledRoute
     }
     let out: Response | Future<Response>
     if (acceptsMultipart && mediaType(ctx.headers['content-type']) === 'multipart/form-data') {
+      const coding = ctx.headers['content-encoding']
+      if (isEncoded(coding)) throw unsupportedEncoding(coding) // parts stream as they arrive: not decoded
       const limits = { bodySize: bodyLimit, fileSize: bodyLimit }
       if (config.body === undefined) {
         args.body = streamMultipart(ctx.exchange, limits)
@@ -260,7 +263,9 @@ export function compileRoute(def: RouteDefinition, env: RouteEnv): CompiledRoute
       }
     } else if (readsBody) {
       out = ctx.exchange.readBody(bodyLimit).then((raw) => {
-        args.body = parseBody(raw, ctx.headers['content-type'], bodyTypes)
+        const coding = ctx.headers['content-encoding']
+        const decoded = isEncoded(coding) ? decodeBody(raw, coding, bodyLimit) : raw
+        args.body = parseBody(decoded, ctx.headers['content-type'], bodyTypes)
         return afterBody()
       })
     } else out = afterBody()

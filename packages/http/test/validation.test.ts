@@ -1,3 +1,4 @@
+import { brotliCompressSync, deflateSync, gzipSync, zstdCompressSync } from 'node:zlib'
 import * as v from 'valibot'
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -162,6 +163,52 @@ describe.each(transports)('validation (%s)', (_name, open) => {
       body: '{"constructor":"Acme Corp"}',
     })
     expect(fine.json()).toEqual({ keys: ['constructor'] })
+  })
+
+  it('decodes a gzip, deflate, br or zstd request body, bounded by bodyLimit once decoded, and refuses other codings with 415', async () => {
+    const app = new App({ bodyLimit: 4096 })
+    app.post('/items', { body: Item, status: 201 }, ({ body }) => body)
+    client = await open(app)
+    const json = Buffer.from(JSON.stringify({ name: 'pen', price: 2 }))
+    const codings: [string, Buffer][] = [
+      ['gzip', gzipSync(json)],
+      ['deflate', deflateSync(json)],
+      ['br', brotliCompressSync(json)],
+      ['zstd', zstdCompressSync(json)],
+    ]
+    for (const [coding, body] of codings) {
+      const r = await client.request({
+        method: 'POST',
+        path: '/items',
+        headers: { 'content-type': 'application/json', 'content-encoding': coding },
+        body,
+      })
+      expect([coding, r.status, r.json()]).toEqual([coding, 201, { name: 'pen', price: 2 }])
+    }
+    // 200 bytes on the wire, 1 MB decoded: refused at the limit, never inflated whole
+    const bomb = gzipSync(Buffer.from(`{"name":"${'a'.repeat(1024 * 1024)}","price":1}`))
+    const big = await client.request({
+      method: 'POST',
+      path: '/items',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: bomb,
+    })
+    expect(big.status).toBe(413)
+    const unknown = await client.request({
+      method: 'POST',
+      path: '/items',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'compress' },
+      body: json,
+    })
+    expect(unknown.status).toBe(415)
+    expect(String(unknown.headers['accept-encoding'])).toContain('gzip')
+    const corrupt = await client.request({
+      method: 'POST',
+      path: '/items',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: json,
+    })
+    expect(corrupt.status).toBe(400)
   })
 
   it('refuses an unsupported content type with 415', async () => {
