@@ -1,0 +1,92 @@
+// Items CRUD on PostgreSQL: validated input, filtered output (the internal `cost` never leaves), reads through
+// the request-bound `sql` (a client that leaves cancels its query), writes in a transaction committed before
+// the answer is sent.
+import { APIRouter, HTTPException } from 'fasterapi'
+import type { Database } from 'fasterapi/pg'
+import { z } from 'zod'
+
+const ItemIn = z.object({
+  name: z.string().trim().min(1).max(100),
+  price: z.number().positive().max(1_000_000),
+  cost: z.number().nonnegative().default(0),
+  tags: z.array(z.string().min(1).max(30)).max(10).default([]),
+})
+const ItemPatch = ItemIn.partial()
+// the public shape: `response` validates the handler's value against it and drops every other field
+const ItemOut = z.object({ id: z.number(), name: z.string(), price: z.number(), tags: z.array(z.string()) })
+const ItemQuery = z.object({
+  q: z.string().max(100).optional(),
+  maxPrice: z.coerce.number().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+})
+const ItemId = z.object({ id: z.coerce.number().int().positive() })
+
+interface Row {
+  id: string
+  name: string
+  price: string
+  cost: string
+  tags: string[]
+}
+
+// bigint ids and numeric prices arrive as strings (lossless); this API's values fit in a double
+const toItem = (row: Row) => ({ ...row, id: Number(row.id), price: Number(row.price), cost: Number(row.cost) })
+
+export function itemRoutes(db: Database): APIRouter {
+  const router = new APIRouter({ tags: ['items'] })
+
+  router.get(
+    '/items',
+    { query: ItemQuery, response: z.array(ItemOut), deps: { sql: db.sql } },
+    async ({ query, deps }) => {
+      const { sql } = deps
+      const filters = [sql`true`]
+      if (query.q !== undefined) filters.push(sql`name ilike ${`%${query.q.replace(/[\\%_]/g, '\\$&')}%`}`)
+      if (query.maxPrice !== undefined) filters.push(sql`price <= ${query.maxPrice}`)
+      const rows =
+        await sql<Row>`select * from items where ${sql.join(filters, ' and ')} order by id limit ${query.limit}`
+      return rows.map(toItem)
+    },
+  )
+
+  router.get('/items/{id}', { params: ItemId, response: ItemOut, deps: { sql: db.sql } }, async ({ params, deps }) => {
+    const [row] = await deps.sql<Row>`select * from items where id = ${params.id}`
+    if (row === undefined) throw new HTTPException(404, 'Item not found')
+    return toItem(row)
+  })
+
+  router.post(
+    '/items',
+    { body: ItemIn, response: ItemOut, status: 201, deps: { tx: db.transaction } },
+    async ({ body, deps }) => {
+      const [row] = await deps.tx<Row>`insert into items ${deps.tx.insert(body)} returning *`
+      return toItem(row!)
+    },
+  )
+
+  router.patch(
+    '/items/{id}',
+    { params: ItemId, body: ItemPatch, response: ItemOut, deps: { tx: db.transaction } },
+    async ({ params, body, deps }) => {
+      const fields = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined))
+      const [row] =
+        Object.keys(fields).length === 0
+          ? await deps.tx<Row>`select * from items where id = ${params.id}`
+          : await deps.tx<Row>`update items set ${deps.tx.update(fields)} where id = ${params.id} returning *`
+      if (row === undefined) throw new HTTPException(404, 'Item not found')
+      return toItem(row)
+    },
+  )
+
+  router.delete(
+    '/items/{id}',
+    { params: ItemId, status: 204, deps: { tx: db.transaction } },
+    async ({ params, deps }) => {
+      const { count } = await deps.tx`delete from items where id = ${params.id}`
+      if (count === 0) throw new HTTPException(404, 'Item not found')
+      return null
+    },
+  )
+
+  return router
+}
