@@ -37,20 +37,22 @@ function strings(params: object | undefined | null, wildcard: string, trim = fal
   return out
 }
 
-const fasterapi: Adapter = {
-  name: '@fasterapi/router',
-  build(routes) {
-    const router = new Router<number>()
-    for (const [i, r] of routes.entries()) router.add(r.method, toBraces(r.path), i)
-    return (method, path) => {
-      const m = router.match(method, path)
-      return m.status === 200 && m.params !== undefined ? m : null
-    }
-  },
-  read(answer) {
-    const m = answer as { route: { payload: number }; params: object } | null
-    return m === null ? null : { route: m.route.payload, params: strings(m.params, '*') }
-  },
+function fasterapi(name: string, RouterClass: typeof Router): Adapter {
+  return {
+    name,
+    build(routes) {
+      const router = new RouterClass<number>()
+      for (const [i, r] of routes.entries()) router.add(r.method, toBraces(r.path), i)
+      return (method, path) => {
+        const m = router.match(method, path)
+        return m.status === 200 && m.params !== undefined ? m : null
+      }
+    },
+    read(answer) {
+      const m = answer as { route: { payload: number }; params: object } | null
+      return m === null ? null : { route: m.route.payload, params: strings(m.params, '*') }
+    },
+  }
 }
 
 function findMyWay(compiled: boolean): Adapter {
@@ -144,9 +146,18 @@ const koaTreeRouter: Adapter = {
   },
 }
 
+// ROUTER_MODULE names another build of ours to time in our place (index.ts's A/B mode sets it). Two
+// builds of ours in one process do not compare: an A/A run of one build as two adapters read 1.8-2.3x
+// apart on the param rows (they share call sites and feedback), so each build gets processes of its own.
+const build = process.env.ROUTER_MODULE
+const OURS = build === undefined || build === '' ? Router : ((await import(build)) as { Router: typeof Router }).Router
+
+// BENCH_ADAPTERS, a regexp, keeps only the peers whose name it matches (ours always stays)
+const keep = new RegExp(process.env.BENCH_ADAPTERS ?? '')
+
 /** Ours first; the peers in both modes where they have two. */
 export const ADAPTERS: readonly Adapter[] = [
-  fasterapi,
+  fasterapi('@fasterapi/router', OURS),
   findMyWay(false),
   findMyWay(true),
   rou3(false),
@@ -155,4 +166,4 @@ export const ADAPTERS: readonly Adapter[] = [
   hono('RegExpRouter'),
   hono('TrieRouter'),
   koaTreeRouter,
-]
+].filter((adapter, i) => i === 0 || keep.test(adapter.name))

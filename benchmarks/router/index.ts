@@ -210,15 +210,20 @@ if (rowFlag !== -1) {
 } else {
   // `pnpm bench <regexp>` times only the rows whose name matches
   const only = new RegExp(process.argv[2] ?? '')
-  const run = (index: number): Measured => {
+  const run = (index: number, env: NodeJS.ProcessEnv = process.env): Measured => {
     const child = spawnSync(
       process.execPath,
       [...process.execArgv, fileURLToPath(import.meta.url), '--row', String(index)],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env },
     )
     if (child.status !== 0) throw new Error(`row ${index} exited with ${child.status}`)
     process.stderr.write('.')
     return JSON.parse(child.stdout) as Measured
+  }
+  const baseline = process.env.ROUTER_BASELINE
+  if (baseline !== undefined && baseline !== '') {
+    abTest(baseline, only, run)
+    process.exit(0)
   }
   const rows = ROWS.flatMap(({ row }, i) => (only.test(row.name) ? [{ row, measured: run(i) }] : []))
   const decoding = run(-1).ns['-']!
@@ -244,5 +249,28 @@ if (rowFlag !== -1) {
     `\nRouter lookups, ns per lookup (${process.version}); peer columns are peer time / our time, > 1× = we are faster`,
   )
   console.log(`decoding a path from the request buffer alone: ${fmt(decoding)} ns (in the fresh-string rows)\n`)
+  console.log(lines.join('\n'))
+}
+
+// A/B mode: ROUTER_BASELINE names another build of ours (an earlier commit's dist/index.js). Each row
+// runs ours alone, in processes of its own, alternately on this build and on the baseline (AB BA AB …,
+// so a drift in the machine's load hits both alike), and the table shows the medians and their ratio.
+function abTest(baseline: string, only: RegExp, run: (index: number, env: NodeJS.ProcessEnv) => Measured): void {
+  const PAIRS = Number(process.env.AB_PAIRS ?? 4)
+  const env = (module: string) => ({ ...process.env, ROUTER_MODULE: module, BENCH_ADAPTERS: '^$' })
+  const ns = (index: number, module: string) => run(index, env(module)).ns['@fasterapi/router']!
+  const lines = ['| lookup | this build ns | baseline ns | baseline / this build |', '|---|---:|---:|---:|']
+  for (const [index, { row }] of ROWS.entries()) {
+    if (!only.test(row.name)) continue
+    const [ours, base]: [number[], number[]] = [[], []]
+    for (let pair = 0; pair < PAIRS; pair++) {
+      if (pair % 2 === 0) ours.push(ns(index, ''))
+      base.push(ns(index, baseline))
+      if (pair % 2 === 1) ours.push(ns(index, ''))
+    }
+    const [a, b] = [median(ours), median(base)]
+    lines.push(`| ${row.name} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(b / a).toFixed(2)}× |`)
+  }
+  console.log(`\nA/B against ${baseline} (${process.version}): > 1× = this build is faster\n`)
   console.log(lines.join('\n'))
 }
