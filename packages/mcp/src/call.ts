@@ -37,12 +37,14 @@ export function callTool(
   if (body !== undefined) headers['content-type'] = 'application/json'
   const events: string[] = []
   let step = 0
-  const parser = new EventStreamParser({
-    onEvent: (event) => {
-      events.push(event.data)
-      onProgress?.(++step, event.data)
-    },
-  })
+  let parser: EventStreamParser | undefined // only an event-stream route needs one
+  const parserFor = () =>
+    (parser ??= new EventStreamParser({
+      onEvent: (event) => {
+        events.push(event.data)
+        onProgress?.(++step, event.data)
+      },
+    }))
   const run = runRoute(
     app,
     {
@@ -52,12 +54,12 @@ export function callTool(
       body: body === undefined ? undefined : Buffer.from(JSON.stringify(body)),
     },
     (chunk, responseHeaders) => {
-      if (isEventStream(responseHeaders)) parser.feed(chunk)
+      if (isEventStream(responseHeaders)) parserFor().feed(chunk)
       else onProgress?.(++step, chunk.toString('utf8'))
     },
   )
   const result = run.result.then((r) => {
-    if (isEventStream(r.headers)) parser.end()
+    parser?.end()
     return { status: r.status, headers: r.headers, tool: toToolResult(r, tool, events) }
   })
   return { run, result }

@@ -183,7 +183,9 @@ export class McpServer {
       }
       if (message.method === 'tools/call') return await this.#callTool(id, message.params, headers, signal, modern)
       const result = await this.#dispatch(message.method, message.params, version, request)
-      return Response.json(JSON.parse(resultMessage(id, modern ? this.#modernResult(message.method, result) : result)))
+      return new Response(resultMessage(id, modern ? this.#modernResult(message.method, result) : result), {
+        headers: { 'content-type': 'application/json' },
+      })
     } catch (error) {
       return this.#errorResponse(error, id, modern)
     }

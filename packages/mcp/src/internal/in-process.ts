@@ -71,7 +71,14 @@ export function runRoute(app: App, request: RouteRequest, onChunk?: OnChunk): Ro
   const body = request.body ?? Buffer.alloc(0)
   const headers: IncomingHttpHeaders = { ...request.headers }
   if (request.body !== undefined) headers['content-length'] = String(body.length)
-  const req = Object.assign(Readable.from(body.length > 0 ? [body] : []), {
+  // one push of the whole body (Readable.from() would go through an async iterator for every call)
+  const stream = new Readable({
+    read() {
+      if (body.length > 0) this.push(body)
+      this.push(null)
+    },
+  })
+  const req = Object.assign(stream, {
     method: request.method,
     url: request.url,
     headers,
