@@ -2,13 +2,14 @@
 // transactions and pool controls hanging off it.
 
 import type { Connection } from './connection.ts'
-import { NOT_A_TEMPLATE, PgDriverError, QueryAbortedError, RELEASED, TRANSACTION_ROLLED_BACK } from './errors.ts'
+import { NOT_A_TEMPLATE, OptionError, PgDriverError, QueryAbortedError, RELEASED } from './errors.ts'
 import { watchAbort } from './internal/cancel.ts'
 import type { Execution } from './internal/execution.ts'
 import { type ConnectionOptions, resolveConnectionOptions } from './options.ts'
 import { Pool, type PoolOptions, type PoolStats } from './pool.ts'
 import { Query, type Row, type Runner, templateInfo } from './query.ts'
 import { Identifier, Insert, Join, List, Update } from './sql.ts'
+import { beginStatement, rolledBackError, type TransactionOptions, withRetry } from './transaction.ts'
 import { TypedValue } from './types/encode.ts'
 import { TypeRegistry } from './types/registry.ts'
 
@@ -36,15 +37,29 @@ export interface TransactionSql extends SqlHelpers {
 export interface Sql extends TransactionSql {
   /**
    * Runs `fn` in a transaction on a reserved connection: COMMIT when it resolves, ROLLBACK when it throws.
-   * Queries issued together inside it are pipelined.
-   * @example await sql.begin(async (tx) => { await tx`update a ...`; await tx`insert into b ...` })
+   * Queries issued together inside it are pipelined. Options set the isolation level, READ ONLY,
+   * DEFERRABLE, and an opt-in `retry` of the whole callback on serialization failures and deadlocks (only
+   * for callbacks with no effects outside the database: a re-run repeats them).
+   * @example
+   * await sql.begin(async (tx) => { await tx`update a ...`; await tx`insert into b ...` })
+   * await sql.begin({ isolation: 'serializable', retry: true }, async (tx) => { ... })
    */
-  begin<T>(fn: (tx: TransactionSql) => Promise<T> | T): Promise<T>
+  begin<T>(fn: (tx: Transaction) => Promise<T> | T): Promise<T>
+  begin<T>(options: TransactionOptions, fn: (tx: Transaction) => Promise<T> | T): Promise<T>
   /** A connection for exclusive use (session state, advisory locks); call `release()` when done. */
   reserve(): Promise<ReservedSql>
   stats(): PoolStats
   /** Waits for in-flight queries, then closes every connection. */
   end(): Promise<void>
+}
+
+export interface Transaction extends TransactionSql {
+  /**
+   * Runs `fn` after a SAVEPOINT: RELEASE when it resolves, ROLLBACK TO SAVEPOINT when it throws (then
+   * rethrows), so the transaction goes on without `fn`'s changes. Savepoints nest.
+   * @example await tx.savepoint(async (sp) => { await sp`insert ...` }).catch(() => 'skipped')
+   */
+  savepoint<T>(fn: (tx: Transaction) => Promise<T> | T): Promise<T>
 }
 
 export interface ReservedSql extends TransactionSql {
@@ -66,31 +81,17 @@ export function createPool(options: CreatePoolOptions | string = {}): Sql {
   const resolved = resolveConnectionOptions(opts)
   const pool = new Pool(resolved, new TypeRegistry(opts.types), opts, opts.hooks)
   const sql = bindSql(pool) as Sql
-  sql.begin = async (fn) => {
-    const connection = await pool.reserve()
-    const runner = new ConnectionRunner(connection, pool.hooks)
-    const tx = bindSql(runner)
+  sql.begin = <T>(first: TransactionOptions | TransactionCallback<T>, second?: TransactionCallback<T>) => {
+    const [options, fn] = typeof first === 'function' ? [{}, first] : [first ?? {}, second]
+    if (typeof fn !== 'function') {
+      return Promise.reject(new OptionError('begin() takes a callback: sql.begin([options,] async (tx) => ...)'))
+    }
+    let text: string
     try {
-      // BEGIN is not awaited: it pipelines with the first statements of `fn`, whose failure it would cause
-      tx.unsafe('begin')
-        .execute()
-        .catch(() => undefined)
-      const result = await fn(tx)
-      // COMMIT of a failed transaction block answers ROLLBACK without an error: the caller must hear of it
-      const committed = await tx.unsafe('commit')
-      if (committed.command === 'ROLLBACK') {
-        throw new PgDriverError(
-          TRANSACTION_ROLLED_BACK,
-          'the transaction was rolled back: a statement in it failed and the error was caught inside begin()',
-        )
-      }
-      return result
+      text = beginStatement(options)
+      return withRetry(options, () => runTransaction(pool, text, fn))
     } catch (error) {
-      if (!connection.closed) await tx.unsafe('rollback').catch(() => undefined)
-      throw error
-    } finally {
-      runner.released = true
-      pool.release(connection)
+      return Promise.reject(error)
     }
   }
   sql.reserve = async () => {
@@ -107,6 +108,48 @@ export function createPool(options: CreatePoolOptions | string = {}): Sql {
   sql.stats = () => pool.stats()
   sql.end = () => pool.end()
   return sql
+}
+
+type TransactionCallback<T> = (tx: Transaction) => Promise<T> | T
+
+/** One attempt: BEGIN, the callback, COMMIT; ROLLBACK when anything throws. The connection is reserved. */
+async function runTransaction<T>(pool: Pool, begin: string, fn: TransactionCallback<T>): Promise<T> {
+  const connection = await pool.reserve()
+  const runner = new ConnectionRunner(connection, pool.hooks)
+  const tx = bindSql(runner) as Transaction
+  let savepoints = 0
+  tx.savepoint = async <S>(inner: TransactionCallback<S>): Promise<S> => {
+    const name = `fasterapi_savepoint_${++savepoints}`
+    tx.unsafe(`savepoint ${name}`)
+      .execute()
+      .catch(() => undefined)
+    try {
+      const result = await inner(tx)
+      await tx.unsafe(`release savepoint ${name}`)
+      return result
+    } catch (error) {
+      if (!connection.closed) await tx.unsafe(`rollback to savepoint ${name}`).catch(() => undefined)
+      throw error
+    }
+  }
+  try {
+    // BEGIN is not awaited: it pipelines with the first statements of `fn`, whose failure it would cause
+    tx.unsafe(begin)
+      .execute()
+      .catch(() => undefined)
+    const result = await fn(tx)
+    // COMMIT of a failed transaction block answers ROLLBACK without an error: the caller must hear of it
+    const committed = await tx.unsafe('commit')
+    if (committed.command === 'ROLLBACK') throw rolledBackError()
+    return result
+  } catch (error) {
+    if (!connection.closed) await tx.unsafe('rollback').catch(() => undefined)
+    throw error
+  } finally {
+    runner.released = true
+    // a connection still inside a transaction block (the ROLLBACK could not run) is closed, never pooled
+    pool.release(connection)
+  }
 }
 
 /** Sends every execution to one connection (a transaction or a reservation). */

@@ -4,6 +4,7 @@ export {
   type ReservedSql,
   type Sql,
   type SqlHelpers,
+  type Transaction,
   type TransactionSql,
 } from './client.ts'
 export {
@@ -32,6 +33,7 @@ export type { PoolOptions, PoolStats } from './pool.ts'
 export { Query, type Row } from './query.ts'
 export { type Column, Result } from './result.ts'
 export { escapeIdentifier } from './sql.ts'
+export type { IsolationLevel, TransactionOptions, TransactionRetryOptions } from './transaction.ts'
 export { TypedValue } from './types/encode.ts'
 export * as oids from './types/oids.ts'
 export type { TypeOptions } from './types/registry.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest'
-import { createPool, type PostgresError } from '../src/index.ts'
+import { createPool, type PostgresError, type TransactionSql } from '../src/index.ts'
 
 const url = inject('databaseUrl')
 
@@ -177,7 +177,7 @@ describe('statements the server forgot', () => {
 
   it('recovers statements deallocated inside a transaction without failing it', async () => {
     await withSql({}, async (sql) => {
-      const query = (tx: typeof sql | Parameters<Parameters<typeof sql.begin>[0]>[0]) => tx`select ${1}::int + 1 as two`
+      const query = (tx: TransactionSql) => tx`select ${1}::int + 1 as two`
       await query(sql)
       const rows = await sql.begin(async (tx) => {
         await tx.unsafe('deallocate all')

@@ -180,7 +180,7 @@ describe('transactions', () => {
     await withPool({ max: 1 }, async (sql) => {
       let leaked: Sql | undefined
       await sql.begin((tx) => {
-        leaked = tx as Sql
+        leaked = tx as unknown as Sql
       })
       await expect(leaked!`select 1`).rejects.toMatchObject({ code: 'PG_RELEASED' })
     })
