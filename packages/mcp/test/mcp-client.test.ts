@@ -35,6 +35,7 @@ describe('the SDK client over HTTP', () => {
       'create_item',
       'delete_item',
       'get_item',
+      'lines',
       'slow',
       'who_am_i',
     ])

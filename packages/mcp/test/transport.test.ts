@@ -94,6 +94,19 @@ describe('2026-07-28 requests', () => {
     expect(messages[2].result.content[0].text).toBe('1\n2')
   })
 
+  it('reports each part of a streamed body as progress, then the whole body', async () => {
+    const r = await call('tools/call', { name: 'lines', arguments: {}, _meta: { progressToken: 7 } })
+    const messages = r.text
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice(6)))
+    expect(messages.slice(0, -1).map((m) => m.params)).toEqual([
+      { progressToken: 7, progress: 1, message: 'one\n' },
+      { progressToken: 7, progress: 2, message: 'two\n' },
+    ])
+    expect(messages.at(-1).result.content[0].text).toBe('one\ntwo\n')
+  })
+
   it('aborts the route signal when the client closes the response stream', async () => {
     const controller = new AbortController()
     const m = modern('tools/call', { name: 'slow', arguments: {} })
@@ -210,7 +223,7 @@ describe('bad input gets the spec status and a JSON-RPC error, and the server ke
       else expect(typeof body.error.code).toBe('number')
       const still = await call('tools/list')
       expect(still.status).toBe(200)
-      expect(still.json().result.tools.length).toBe(7)
+      expect(still.json().result.tools.length).toBe(8)
     })
   }
 
