@@ -25,12 +25,12 @@ import {
   type RouteDefinition,
 } from './route.ts'
 import {
-  createWebSocketServer,
   keepAlive,
   Room,
   UpgradeExchange,
   WebSocketConnection,
   type WebSocketOptions,
+  webSocketServer,
 } from './websocket.ts'
 import { writeResponse } from './write.ts'
 
@@ -442,7 +442,7 @@ export class App extends RouteCollector {
     const compression = config.compression ?? { threshold: 1024 }
     // messages below this many bytes go out uncompressed; worked out once per route, not per connection
     const threshold = compression === false ? Number.POSITIVE_INFINITY : compression.threshold
-    const wss = createWebSocketServer({
+    const wss = webSocketServer({
       maxPayload: config.maxPayload ?? 1024 * 1024,
       compression,
       subprotocols: config.subprotocols,
@@ -461,7 +461,18 @@ export class App extends RouteCollector {
       0, // a handshake has no body
     )
     const accept = (ex: UpgradeExchange, ctx: RequestContext) => {
-      wss.handleUpgrade(ex.req, ex.socket, ex.head, (ws) => {
+      const server = wss()
+      if (server instanceof Promise) {
+        server.then(
+          () => accept(ex, ctx),
+          (error: unknown) => {
+            this.#logger.error({ err: error, requestId: ctx.id, path: ctx.path }, 'could not load ws')
+            ex.socket.destroy()
+          },
+        )
+        return
+      }
+      server.handleUpgrade(ex.req, ex.socket, ex.head, (ws) => {
         const socket = new WebSocketConnection(ws, ctx, threshold)
         this.#sockets.add(socket)
         socket.closed.then(() => {

@@ -2,9 +2,10 @@
 // into fields and in-memory files when the route validates the form with a schema.
 import type { Readable } from 'node:stream'
 import { Future } from '@fasterapi/futures'
-import { Busboy, type BusboyInstance } from '@fastify/busboy'
+import type { BusboyInstance } from '@fastify/busboy'
 import { HTTPException } from './errors.ts'
 import type { Exchange } from './exchange.ts'
+import { busboyModule } from './internal/lazy.ts'
 
 export interface MultipartLimits {
   /** Largest whole body in bytes, every part and boundary counted (413 beyond). */
@@ -60,9 +61,12 @@ const MAX_PARTS = 2000
 
 // invariant: at most `limits.bodySize` bytes of the body are ever handed to the parser; `overflow` is called
 // once when the body (declared or counted) is larger, and the rest is drained unparsed
-function start(ex: Exchange, limits: MultipartLimits, overflow: (error: HTTPException) => void) {
-  const declared = ex.headers['content-length']
-  if (declared !== undefined && Number(declared) > limits.bodySize) throw bodyTooLarge(limits)
+function start(
+  { Busboy }: { Busboy: typeof import('@fastify/busboy').Busboy },
+  ex: Exchange,
+  limits: MultipartLimits,
+  overflow: (error: HTTPException) => void,
+) {
   let parser: BusboyInstance
   try {
     parser = Busboy({
@@ -92,6 +96,11 @@ function start(ex: Exchange, limits: MultipartLimits, overflow: (error: HTTPExce
   return { parser, source }
 }
 
+function checkDeclared(ex: Exchange, limits: MultipartLimits): void {
+  const declared = ex.headers['content-length']
+  if (declared !== undefined && Number(declared) > limits.bodySize) throw bodyTooLarge(limits)
+}
+
 const bodyTooLarge = (limits: MultipartLimits) =>
   new HTTPException(413, `Request body is larger than ${limits.bodySize} bytes`, { connection: 'close' })
 const tooLarge = (limits: MultipartLimits) =>
@@ -99,6 +108,9 @@ const tooLarge = (limits: MultipartLimits) =>
 const tooMany = (what: string) => new HTTPException(413, `Too many ${what} in the form`, { connection: 'close' })
 /** The whole form: fields as strings, files as UploadFile; repeated names collect into arrays. */
 export function readMultipart(ex: Exchange, limits: MultipartLimits): Future<FormData> {
+  checkDeclared(ex, limits)
+  const busboy = busboyModule.get()
+  if (busboy === undefined) return Future.from(busboyModule.load()).then(() => readMultipart(ex, limits))
   const { future, resolve, reject } = Future.withResolvers<FormData>()
   const form: FormData = Object.create(null)
   const add = (name: string, value: FormValue) => {
@@ -120,7 +132,7 @@ export function readMultipart(ex: Exchange, limits: MultipartLimits): Future<For
   const done = () => {
     if (finished && pending === 0 && !failed) resolve(form)
   }
-  const { parser, source } = start(ex, limits, (error) => fail(error))
+  const { parser, source } = start(busboy, ex, limits, (error) => fail(error))
   parser.on('field', (name: string, value: string) => add(name, value))
   parser.on(
     'file',
@@ -149,6 +161,8 @@ export function readMultipart(ex: Exchange, limits: MultipartLimits): Future<For
 
 /** The form as an async iterable of parts, in order; a file's stream must be read before the next part. */
 export async function* streamMultipart(ex: Exchange, limits: MultipartLimits): AsyncGenerator<Part, void, undefined> {
+  checkDeclared(ex, limits)
+  const busboy = busboyModule.get() ?? (await busboyModule.load())
   const queue: Part[] = []
   let error: unknown
   let finished = false
@@ -163,7 +177,7 @@ export async function* streamMultipart(ex: Exchange, limits: MultipartLimits): A
     if (reading !== undefined && !reading.readableEnded) reading.destroy(error as Error)
     notify()
   }
-  const { parser, source } = start(ex, limits, refuse)
+  const { parser, source } = start(busboy, ex, limits, refuse)
   parser.on('field', (name: string, value: string) => {
     queue.push({ kind: 'field', name, value })
     notify()

@@ -1,10 +1,11 @@
 // Routes whose handler runs on a @fasterapi/executor worker: params, query and body are parsed and
 // validated here, on the event loop; the task gets them (with the resolved dependency values) in a worker,
 // and its result is serialized on the way out. A client that leaves aborts the task.
-import { type Executor, findNotCloneable, QueueFullError, type Task, TaskTimeoutError } from '@fasterapi/executor'
-import type { Future } from '@fasterapi/futures'
+import type { Executor, Task } from '@fasterapi/executor'
+import { Future } from '@fasterapi/futures'
 import type { Dependency, DependencyMap } from './depends.ts'
 import { HTTPException, RouteDefinitionError } from './errors.ts'
+import { executorModule } from './internal/lazy.ts'
 import type { HandlerArgs } from './route.ts'
 
 /** What the task function receives. */
@@ -37,7 +38,10 @@ export function offload<O>(
   task: Task<OffloadInput<any, any, any, any>, O>,
   options: OffloadOptions = {},
 ) {
-  const handler = ((args: HandlerArgs<string, {}>) => {
+  // the executor's module is loaded already (the caller built `executor` with it); the http package only
+  // imports it here, so an app without offloaded routes never loads piscina
+  void executorModule.load().catch(() => {})
+  const run = (args: HandlerArgs<string, {}>, { findNotCloneable }: typeof import('@fasterapi/executor')) => {
     const input: OffloadInput = { params: { ...args.params }, query: args.query, body: args.body, deps: args.deps }
     const refused = findNotCloneable(input.deps, 'deps')
     if (refused !== undefined) {
@@ -50,6 +54,10 @@ export function offload<O>(
         ...(options.timeout !== undefined && { timeout: options.timeout }),
       })
       .catch(toHttpError)
+  }
+  const handler = ((args: HandlerArgs<string, {}>) => {
+    const loaded = executorModule.get()
+    return loaded !== undefined ? run(args, loaded) : Future.from(executorModule.load()).then((m) => run(args, m))
   }) as OffloadHandler
   handler[kOffload] = true
   return handler as unknown as (args: HandlerArgs<any, any>) => Future<O>
@@ -76,16 +84,22 @@ export function checkOffloadDependencies(path: string, deps: DependencyMap): voi
 
 // busy and timed-out pools are the server's state, not the client's fault: 503 with a hint when to retry;
 // an error a task threw with an HTTP status keeps it
+// (matched by the executor's stable codes, so this module needs none of its classes loaded)
 function toHttpError(error: unknown): never {
-  if (error instanceof QueueFullError) {
+  const code = (error as { code?: unknown })?.code
+  if (code === 'EXECUTOR_QUEUE_FULL') {
+    const retryAfter = (error as { retryAfter: number }).retryAfter
     throw new HTTPException(
       503,
       'The server is busy, try again later',
-      { 'retry-after': String(error.retryAfter) },
-      { cause: error },
+      { 'retry-after': String(retryAfter) },
+      {
+        cause: error,
+      },
     )
   }
-  if (error instanceof TaskTimeoutError) throw new HTTPException(503, error.message, undefined, { cause: error })
+  if (code === 'EXECUTOR_TASK_TIMEOUT')
+    throw new HTTPException(503, (error as Error).message, undefined, { cause: error })
   const status = (error as { status?: unknown })?.status
   if (typeof status === 'number' && status >= 400 && status < 600 && (error as Error).name === 'HTTPException') {
     const detail = (error as { detail?: unknown }).detail ?? (error as Error).message

@@ -10,10 +10,11 @@ import {
 } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { defaultReactor, Future, whenAll } from '@fasterapi/futures'
-import { type WebSocket, WebSocketServer } from 'ws'
+import type { WebSocket, WebSocketServer } from 'ws'
 import type { RequestContext } from './context.ts'
 import type { Exchange, ResponseBody } from './exchange.ts'
 import { readLimited } from './exchange.ts'
+import { wsModule } from './internal/lazy.ts'
 
 export interface WebSocketOptions {
   /** Subprotocols the route speaks, in preference order; a client offering none of them is refused. */
@@ -278,16 +279,28 @@ export interface WebSocketServerOptions {
   subprotocols: readonly string[] | undefined
 }
 
-export function createWebSocketServer(options: WebSocketServerOptions): WebSocketServer {
-  return new WebSocketServer({
-    noServer: true,
-    maxPayload: options.maxPayload,
-    perMessageDeflate: options.compression === false ? false : { threshold: options.compression.threshold },
-    clientTracking: false,
-    ...(options.subprotocols !== undefined && {
-      handleProtocols: (offered: Set<string>) => options.subprotocols!.find((p) => offered.has(p)) ?? false,
-    }),
-  })
+/**
+ * The route's WebSocketServer, created on the first upgrade; `ws` starts loading when the route is declared,
+ * so only an app with a WebSocket route ever loads it.
+ */
+export function webSocketServer(options: WebSocketServerOptions): () => WebSocketServer | Promise<WebSocketServer> {
+  void wsModule.load().catch(() => {}) // a failure surfaces at the first upgrade
+  let server: WebSocketServer | undefined
+  const create = ({ WebSocketServer }: typeof import('ws')) =>
+    (server ??= new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxPayload,
+      perMessageDeflate: options.compression === false ? false : { threshold: options.compression.threshold },
+      clientTracking: false,
+      ...(options.subprotocols !== undefined && {
+        handleProtocols: (offered: Set<string>) => options.subprotocols!.find((p) => offered.has(p)) ?? false,
+      }),
+    }))
+  return () => {
+    if (server !== undefined) return server
+    const ws = wsModule.get()
+    return ws !== undefined ? create(ws) : wsModule.load().then(create)
+  }
 }
 
 /** Pings every `interval` ms on the shared timer wheel; a peer silent since the last ping is terminated. */
