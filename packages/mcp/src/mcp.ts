@@ -402,12 +402,20 @@ export class McpServer {
           stream.end()
         }
       },
-      (error: unknown) => answer(this.#errorResponse(error, id, modern)),
+      (error: unknown) => {
+        const response = this.#errorResponse(error, id, modern)
+        if (stream === undefined) answer(response)
+        else {
+          stream.write(`event: message\ndata: ${String(response.body)}\n\n`)
+          stream.end()
+        }
+      },
     )
-    call.result.finally(() => {
+    const settled = () => {
       signal.removeEventListener('abort', cancel)
       if (this.#inFlight.get(key) === cancel) this.#inFlight.delete(key)
-    })
+    }
+    call.result.then(settled, settled)
     return answered
   }
 }
