@@ -1,6 +1,6 @@
 // A query is lazy: it is compiled and sent when first awaited (or `.execute()`d), so it can also be
 // nested into another template as a fragment. Queries awaited in the same turn share one socket write.
-import { INVALID_FRAGMENT, PgDriverError, QueryAbortedError } from './errors.ts'
+import { INVALID_FRAGMENT, ParameterError, PgDriverError, QueryAbortedError } from './errors.ts'
 import { Execution, OBJECTS, VALUES } from './internal/execution.ts'
 import type { QueryHooks } from './options.ts'
 import type { Result } from './result.ts'
@@ -70,6 +70,7 @@ export class Query<T = Row> extends SqlPart implements PromiseLike<Result<T>> {
   readonly #text: string | undefined
   readonly #origin: Error | undefined
   #mode = OBJECTS
+  #simple = false
   #signal: AbortSignal | undefined = undefined
   #promise: Promise<Result<T>> | undefined = undefined
 
@@ -93,6 +94,17 @@ export class Query<T = Row> extends SqlPart implements PromiseLike<Result<T>> {
   values(): Query<unknown[]> {
     this.#mode = VALUES
     return this as unknown as Query<unknown[]>
+  }
+
+  /**
+   * Sends the text with the simple query protocol, for several statements separated by `;` (migrations,
+   * scripts): no parameters (a value would be a ParameterError), text results, one Result per statement.
+   * Without BEGIN/COMMIT in the text, the statements run in one implicit transaction: all or none.
+   * @example await sql`create table a (id int); create index on a (id)`.simple()
+   */
+  simple(): Promise<Result<T>[]> {
+    this.#simple = true
+    return this.execute() as unknown as Promise<Result<T>[]>
   }
 
   /** Aborts the query when `signal` aborts: dropped from the queue, or cancelled on the server (CancelRequest). */
@@ -152,7 +164,13 @@ export class Query<T = Row> extends SqlPart implements PromiseLike<Result<T>> {
         types = out.types
       }
     }
+    if (this.#simple && params.length > 0) {
+      return Promise.reject(
+        new ParameterError(0, 'simple() sends the text as it is and takes no parameters; interpolate no values'),
+      )
+    }
     const ex = new Execution(text, params, types, this.#mode, this.#origin, this.#runner.hooks, signal)
+    if (this.#simple) ex.results = []
     this.#runner.dispatch(ex)
     return site === undefined ? ex.promise : ex.promise.then(undefined, (error) => restack(error, site))
   }

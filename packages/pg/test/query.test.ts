@@ -217,3 +217,51 @@ describe('session', () => {
     }
   })
 })
+
+describe('simple protocol', () => {
+  it('runs several statements in one text and returns one result per statement', async () => {
+    const results = await sql`
+      create temp table simple_migration (id int primary key, name text);
+      insert into simple_migration values (1, 'a'), (2, 'b');
+      select id, name from simple_migration order by id;
+      drop table simple_migration`.simple()
+    expect(results.map((r) => [r.command, r.count])).toEqual([
+      ['CREATE TABLE', 0],
+      ['INSERT', 2],
+      ['SELECT', 2],
+      ['DROP TABLE', 0],
+    ])
+    expect([...results[2]!]).toEqual([
+      { id: 1, name: 'a' },
+      { id: 2, name: 'b' },
+    ])
+  })
+
+  it('runs the statements all or none: a failure rolls back the ones before it', async () => {
+    await sql`create table if not exists simple_atomic (n int)`
+    try {
+      const error = await sql`insert into simple_atomic values (1); select 1/0; insert into simple_atomic values (2)`
+        .simple()
+        .catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: '22012' })
+      expect([...(await sql`select count(*)::int as n from simple_atomic`)]).toEqual([{ n: 0 }])
+    } finally {
+      await sql`drop table simple_atomic`
+    }
+  })
+
+  it('refuses interpolated values, which the simple protocol cannot send as parameters', async () => {
+    const error = await sql`select ${1}`.simple().catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'PG_INVALID_PARAMETER' })
+    expect([...(await sql`select 'still fine' as ok`.simple())][0]).toHaveLength(1)
+  })
+
+  it('keeps its place in the pipeline among extended-protocol queries', async () => {
+    const [a, b, c] = await Promise.all([
+      sql`select ${1}::int as n`,
+      sql`select 2 as n; select 3 as n`.simple(),
+      sql`select ${4}::int as n`,
+    ])
+    expect([a[0], b.map((r) => r[0]), c[0]]).toEqual([{ n: 1 }, [{ n: 2 }, { n: 3 }], { n: 4 }])
+  })
+})

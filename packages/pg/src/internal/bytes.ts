@@ -158,3 +158,10 @@ export function writeCloseStatement(w: Writer, name: string): void {
   w.cstring(name)
   w.end()
 }
+
+/** Query ('Q'): the simple protocol; the text may hold several statements. */
+export function writeQuery(w: Writer, text: string): void {
+  w.begin(0x51 /* Q */)
+  w.cstring(text)
+  w.end()
+}

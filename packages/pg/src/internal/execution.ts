@@ -21,8 +21,8 @@ export class Execution {
   readonly origin: Error | undefined
   readonly hooks: QueryHooks | undefined
   readonly signal: AbortSignal | undefined
-  readonly promise: Promise<Result<any>>
-  resolve!: (result: Result<any>) => void
+  readonly promise: Promise<any>
+  resolve!: (result: Result<any> | Result<any>[]) => void
   reject!: (error: unknown) => void
   startedAt = 0
 
@@ -35,6 +35,8 @@ export class Execution {
   columns: Column[] | undefined = undefined
   decoders: Decoder[] | undefined = undefined
   makeRow: RowMaker | undefined = undefined
+  /** Sent with the simple query protocol ('Q'); collects one result per statement. */
+  results: Result<any>[] | undefined = undefined
   /** Its statement is being described before it is bound (a JS array parameter: JSON or array?). */
   describing = false
   /** Parameter types from ParameterDescription when it runs unprepared (no statement to keep them). */
@@ -127,7 +129,7 @@ export class Execution {
         error: error as Error | undefined,
       })
     }
-    if (error === undefined) this.resolve(this.result)
+    if (error === undefined) this.resolve(this.results ?? this.result)
     else this.reject(this.decorate(error))
   }
 

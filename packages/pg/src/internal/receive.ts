@@ -5,7 +5,7 @@
 import { Parser } from 'pg-protocol/dist/parser.js'
 import type { Connection } from '../connection.ts'
 import { PgDriverError, PostgresError, ProtocolError, STALE_STATEMENT } from '../errors.ts'
-import { applyCommandTag } from '../result.ts'
+import { applyCommandTag, Result } from '../result.ts'
 import { TYPE_LOOKUP, type TypeRow } from '../types/registry.ts'
 import { authenticate } from './authenticate.ts'
 import { type FastBuffer, fast } from './bytes.ts'
@@ -189,6 +189,17 @@ function CommandComplete(c: Connection, buf: FastBuffer, start: number, end: num
   applyCommandTag(ex.result, buf.latin1Slice(start, end - 1))
   ex.result.columns = ex.columns ?? []
   if (changesStatements(ex.result.command)) c.statements.forgetAll()
+  if (ex.results !== undefined) nextStatement(ex)
+}
+
+/** Simple protocol: one statement of the text completed; the next one starts with a fresh result. */
+function nextStatement(ex: Execution): void {
+  ex.results!.push(ex.result)
+  ex.result = new Result()
+  ex.columns = undefined
+  ex.decoders = undefined
+  ex.makeRow = undefined
+  ex.lookupTypes = undefined
 }
 
 /**

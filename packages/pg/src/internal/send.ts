@@ -3,7 +3,15 @@
 // has its own Sync, so an error skips only its own segment and the executions after it keep their results.
 import { ParameterError } from '../errors.ts'
 import { type EncodedValue, encodeParameter } from '../types/encode.ts'
-import { type Writer, writeCloseStatement, writeDescribe, writeExecute, writeParse, writeSync } from './bytes.ts'
+import {
+  type Writer,
+  writeCloseStatement,
+  writeDescribe,
+  writeExecute,
+  writeParse,
+  writeQuery,
+  writeSync,
+} from './bytes.ts'
 import type { Execution } from './execution.ts'
 import type { Statement, StatementCache } from './statement.ts'
 
@@ -69,6 +77,10 @@ export function writeExecution(
       0,
       `too many parameters: ${count} (the protocol allows at most ${MAX_PARAMETERS} per query)`,
     )
+  }
+  if (ex.results !== undefined) {
+    writeQuery(w, ex.text)
+    return
   }
   // the server's parameter types, once known: a JS array bound to json/jsonb is sent as JSON
   const types = cache.max === 0 ? ex.describedTypes : cache.get(ex.cacheKey)?.parameterTypes
