@@ -100,7 +100,7 @@ describe('fasterapi CLI', () => {
     const pids = new Set<number>()
     for (let i = 0; i < 500 && pids.size < 2; i++) {
       const response = await fetch(`${url}/hello`, { headers: { connection: 'close' } })
-      pids.add((await response.json()).pid)
+      pids.add(((await response.json()) as { pid: number }).pid)
     }
     expect(pids.size).toBe(2)
     expect(pids.has(run.child.pid!)).toBe(false)
