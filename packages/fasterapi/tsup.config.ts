@@ -8,8 +8,8 @@ export default packageBuild({
     'src/executor.ts',
     'src/futures.ts',
     'src/router.ts',
+    'src/mcp.ts',
     'src/testing.ts',
     'src/cli.ts',
-    'src/internal/watchdog.ts',
   ],
 })

@@ -1,0 +1,18 @@
+export {
+  type ContentItem,
+  ErrorCode,
+  McpConfigError,
+  type McpOptions,
+  McpRequestError,
+  McpServer,
+  mcp,
+  type OAuthOptions,
+  type PromptMessage,
+  type PromptOptions,
+  type PromptOutput,
+  type ResourceDefinition,
+  type RouteFilter,
+  type RouteTarget,
+  type ToolDefinition,
+  type ToolResult,
+} from '@fasterapi/mcp'
