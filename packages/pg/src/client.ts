@@ -175,6 +175,11 @@ class ConnectionRunner implements Runner {
     this.connection.execute(ex)
     if (ex.signal !== undefined) watchAbort(this.connection, ex)
   }
+
+  // the connection is this runner's already; a cursor holds back the queries issued after it
+  dispatchExclusive(ex: Execution): void {
+    this.dispatch(ex)
+  }
 }
 
 function bindSql(runner: Runner): TransactionSql {

@@ -4,7 +4,7 @@
 import type { Socket } from 'node:net'
 import { serialize } from 'pg-protocol'
 import { CONNECTION_CLOSED, CONNECTION_FAILED, ConnectionError } from './errors.ts'
-import { Writer } from './internal/bytes.ts'
+import { Writer, writeExecute, writeFlush, writeSync } from './internal/bytes.ts'
 import { Execution } from './internal/execution.ts'
 import { openSocket } from './internal/open-socket.ts'
 import { handleMessage } from './internal/receive.ts'
@@ -135,7 +135,14 @@ export class Connection {
         writeDescribeOnly(this.writer, ex, this.statements)
         ex.describing = true
         this.#held = []
-      } else writeExecution(this.writer, ex, this.statements, this.registry.options.serializers)
+      } else {
+        writeExecution(this.writer, ex, this.statements, this.registry.options.serializers)
+        if (ex.cursorSize > 0) {
+          // its unnamed portal must outlive several round trips: nothing else is written until it ends
+          ex.connection = this
+          this.#held = []
+        }
+      }
     } catch (error) {
       this.writer.length = mark
       ex.failNow(error)
@@ -143,10 +150,7 @@ export class Connection {
     }
     ex.sent = true
     this.inflight.push(ex)
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true
-      process.nextTick(this.#flush)
-    }
+    this.#scheduleFlush()
   }
 
   /**
@@ -160,6 +164,36 @@ export class Connection {
     if (ex.error === undefined && ex.aborted === undefined) this.execute(ex)
     else ex.finish()
     for (const next of held) this.execute(next)
+  }
+
+  /** A cursor ended (its ReadyForQuery arrived): write what was held back behind it, in order. */
+  releaseHeld(): void {
+    const held = this.#held ?? []
+    this.#held = undefined
+    for (const next of held) this.execute(next)
+  }
+
+  /** A cursor's consumer wants the next batch: Execute with the row limit again, then Flush. */
+  fetchMore(ex: Execution): void {
+    if (this.closed || ex.synced) return
+    writeExecute(this.writer, ex.cursorSize)
+    writeFlush(this.writer)
+    this.#scheduleFlush()
+  }
+
+  /** Ends a cursor (done, abandoned, or failed): Sync closes its portal and brings ReadyForQuery. */
+  closeCursor(ex: Execution): void {
+    if (this.closed || ex.synced) return
+    ex.synced = true
+    writeSync(this.writer)
+    this.#scheduleFlush()
+  }
+
+  #scheduleFlush(): void {
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true
+      process.nextTick(this.#flush)
+    }
   }
 
   #flush = (): void => {

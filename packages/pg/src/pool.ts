@@ -4,7 +4,7 @@
 // connection for themselves. Closed connections (server restart, network) are dropped and replaced.
 import { defaultReactor, type WheelTimer } from '@fasterapi/futures'
 import { Connection } from './connection.ts'
-import { PoolEndedError } from './errors.ts'
+import { PoolEndedError, QueryAbortedError } from './errors.ts'
 import { watchAbort } from './internal/cancel.ts'
 import type { Execution } from './internal/execution.ts'
 import { settle, type Waiter, WaitQueue, waiter } from './internal/wait-queue.ts'
@@ -104,6 +104,23 @@ export class Pool implements Runner {
       return
     }
     this.#waiters.add(waiter(ex, undefined, (error) => ex.failNow(error)))
+  }
+
+  /** Reserves a connection for `ex` alone (a cursor) and gives it back once `ex` settles. */
+  dispatchExclusive(ex: Execution): void {
+    if (ex.signal?.aborted) {
+      ex.failNow(new QueryAbortedError(ex.signal.reason))
+      return
+    }
+    this.reserve().then(
+      (connection) => {
+        const release = (): void => this.release(connection)
+        ex.promise.then(release, release)
+        connection.execute(ex)
+        if (ex.signal !== undefined) watchAbort(connection, ex)
+      },
+      (error: unknown) => ex.failNow(error),
+    )
   }
 
   #send(connection: Connection, ex: Execution): void {

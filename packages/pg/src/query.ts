@@ -1,9 +1,10 @@
 // A query is lazy: it is compiled and sent when first awaited (or `.execute()`d), so it can also be
 // nested into another template as a fragment. Queries awaited in the same turn share one socket write.
-import { INVALID_FRAGMENT, ParameterError, PgDriverError, QueryAbortedError } from './errors.ts'
+import { cursorBatches } from './cursor.ts'
+import { INVALID_FRAGMENT, OptionError, ParameterError, PgDriverError, QueryAbortedError } from './errors.ts'
 import { Execution, OBJECTS, VALUES } from './internal/execution.ts'
 import type { QueryHooks } from './options.ts'
-import type { Result } from './result.ts'
+import { Result } from './result.ts'
 import { appendTemplate, type CompiledSql, finishTypes, SqlPart } from './sql.ts'
 import { TypedValue } from './types/encode.ts'
 
@@ -11,6 +12,8 @@ import { TypedValue } from './types/encode.ts'
 export interface Runner {
   readonly hooks: QueryHooks | undefined
   dispatch(ex: Execution): void
+  /** Runs `ex` on a connection no other query uses until it settles (a cursor's portal spans round trips). */
+  dispatchExclusive(ex: Execution): void
 }
 
 interface TemplateInfo {
@@ -71,6 +74,7 @@ export class Query<T = Row> extends SqlPart implements PromiseLike<Result<T>> {
   readonly #origin: Error | undefined
   #mode = OBJECTS
   #simple = false
+  #cursorSize = 0
   #signal: AbortSignal | undefined = undefined
   #promise: Promise<Result<T>> | undefined = undefined
 
@@ -107,6 +111,51 @@ export class Query<T = Row> extends SqlPart implements PromiseLike<Result<T>> {
     return this.execute() as unknown as Promise<Result<T>[]>
   }
 
+  /**
+   * Reads the rows in batches of `size` through a server-side portal: the next batch is fetched only when
+   * the loop asks for it, so memory holds one batch. Leaving the loop early closes the portal. Run from
+   * the pool, the cursor has a connection to itself; in a transaction, the transaction's other queries
+   * wait until it ends.
+   * @example for await (const rows of sql`select * from events`.cursor(1000)) for (const row of rows) handle(row)
+   */
+  cursor(size = 1000): AsyncIterableIterator<T[]> {
+    if (!Number.isInteger(size) || size < 1 || size > 2147483647) {
+      throw new OptionError(`cursor size must be an integer from 1 to 2147483647; got ${size}`)
+    }
+    this.#cursorSize = size
+    const prepared = this.#prepare()
+    if (!(prepared instanceof Execution)) {
+      return (async function* fail(): AsyncGenerator<T[]> {
+        throw await prepared.catch((error: unknown) => error)
+      })()
+    }
+    const batches = cursorBatches<T>(prepared)
+    this.#runner.dispatchExclusive(prepared)
+    return batches
+  }
+
+  /**
+   * Calls `fn` with each row, reading them through a cursor (batches of `size`, 1000 by default); an `fn`
+   * that returns a promise is awaited before the next row. Resolves with the command tag and row count.
+   * @example const { count } = await sql`select * from big`.forEach((row) => write(row))
+   */
+  async forEach(fn: (row: T) => unknown, size = 1000): Promise<Result<T>> {
+    let count = 0
+    for await (const rows of this.cursor(size)) {
+      for (const row of rows) {
+        const out = fn(row)
+        if (out !== null && typeof out === 'object' && typeof (out as PromiseLike<unknown>).then === 'function') {
+          await out
+        }
+        count++
+      }
+    }
+    const result = new Result<T>()
+    result.command = 'SELECT'
+    result.count = count
+    return result
+  }
+
   /** Aborts the query when `signal` aborts: dropped from the queue, or cancelled on the server (CancelRequest). */
   withSignal(signal: AbortSignal): this {
     this.#signal = signal
@@ -135,19 +184,26 @@ export class Query<T = Row> extends SqlPart implements PromiseLike<Result<T>> {
   }
 
   #start(): Promise<Result<T>> {
+    const prepared = this.#prepare()
+    if (!(prepared instanceof Execution)) return prepared
+    this.#runner.dispatch(prepared)
+    const site = this.#strings === undefined ? undefined : templates.get(this.#strings)!.site
+    return site === undefined ? prepared.promise : prepared.promise.then(undefined, (error) => restack(error, site))
+  }
+
+  /** Compiles the text and parameters into an execution, or a rejection for what cannot be sent. */
+  #prepare(): Execution | Promise<never> {
     const signal = this.#signal
     if (signal?.aborted) return Promise.reject(new QueryAbortedError(signal.reason))
     const strings = this.#strings
     let text: string
     let params: readonly unknown[]
     let types: number[] | undefined
-    let site: string | undefined
     if (strings === undefined) {
       text = this.#text!
       params = this.#values
     } else {
       const info = templates.get(strings)!
-      site = info.site
       const values = this.#values
       let plain = true
       for (let i = 0; i < values.length; i++)
@@ -171,8 +227,8 @@ export class Query<T = Row> extends SqlPart implements PromiseLike<Result<T>> {
     }
     const ex = new Execution(text, params, types, this.#mode, this.#origin, this.#runner.hooks, signal)
     if (this.#simple) ex.results = []
-    this.#runner.dispatch(ex)
-    return site === undefined ? ex.promise : ex.promise.then(undefined, (error) => restack(error, site))
+    ex.cursorSize = this.#cursorSize
+    return ex
   }
 
   /** Inlines this query into an enclosing template, renumbering its parameters. */

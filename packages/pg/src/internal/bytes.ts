@@ -129,15 +129,15 @@ export function writeDescribe(w: Writer, kind: number, name: string): void {
   w.end()
 }
 
-/** Execute ('E') of the unnamed portal, all rows. */
-export function writeExecute(w: Writer): void {
+/** Execute ('E') of the unnamed portal: all rows, or at most `maxRows` (a cursor's batch). */
+export function writeExecute(w: Writer, maxRows = 0): void {
   w.ensure(10)
   const b = w.buffer
   let p = w.length
   b[p++] = 0x45 /* E */
   b.writeInt32BE(9, p)
   b[p + 4] = 0 // portal name ""
-  b.writeInt32BE(0, p + 5) // no row limit
+  b.writeInt32BE(maxRows, p + 5) // 0: no row limit
   w.length = p + 9
 }
 
@@ -164,4 +164,12 @@ export function writeQuery(w: Writer, text: string): void {
   w.begin(0x51 /* Q */)
   w.cstring(text)
   w.end()
+}
+
+/** Flush ('H'): the server sends what it has without ending the pipeline segment (a cursor's portal stays open). */
+export function writeFlush(w: Writer): void {
+  w.ensure(5)
+  w.buffer[w.length] = 0x48 /* H */
+  w.buffer.writeInt32BE(4, w.length + 1)
+  w.length += 5
 }

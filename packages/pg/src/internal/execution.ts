@@ -37,6 +37,14 @@ export class Execution {
   makeRow: RowMaker | undefined = undefined
   /** Sent with the simple query protocol ('Q'); collects one result per statement. */
   results: Result<any>[] | undefined = undefined
+  /** A cursor's batch size (rows per Execute); 0 for a query that returns every row at once. */
+  cursorSize = 0
+  /** A cursor's consumer: called with each batch, `last` once the portal completed. */
+  onBatch: ((rows: Result<any>, last: boolean) => void) | undefined = undefined
+  /** The connection a cursor runs on, to ask for more rows or end it. */
+  connection: import('../connection.ts').Connection | undefined = undefined
+  /** A cursor's Sync was written: ReadyForQuery will settle it. */
+  synced = false
   /** Its statement is being described before it is bound (a JS array parameter: JSON or array?). */
   describing = false
   /** Parameter types from ParameterDescription when it runs unprepared (no statement to keep them). */

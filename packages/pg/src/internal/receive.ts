@@ -55,6 +55,9 @@ export function handleMessage(c: Connection, code: number, buf: Buffer, start: n
     case 0x6e /* n */:
       NoData(c)
       return
+    case 0x73 /* s */:
+      PortalSuspended(c)
+      return
     case 0x54 /* T */:
       RowDescription(c, parse(buf, start, end))
       return
@@ -190,6 +193,25 @@ function CommandComplete(c: Connection, buf: FastBuffer, start: number, end: num
   ex.result.columns = ex.columns ?? []
   if (changesStatements(ex.result.command)) c.statements.forgetAll()
   if (ex.results !== undefined) nextStatement(ex)
+  if (ex.cursorSize > 0 && !ex.describing) {
+    // the portal completed: hand over the last rows; the result that settles the cursor keeps the tag only
+    const rows = ex.result
+    ex.result = new Result()
+    ex.result.command = rows.command
+    ex.result.count = rows.count
+    ex.result.columns = rows.columns
+    ex.onBatch?.(rows, true)
+    c.closeCursor(ex)
+  }
+}
+
+/** A cursor's Execute returned its row limit; the portal waits for the next Execute. */
+function PortalSuspended(c: Connection): void {
+  const ex = c.current
+  if (ex === undefined || ex.cursorSize === 0) return
+  const rows = ex.result
+  ex.result = new Result()
+  if (ex.error === undefined) ex.onBatch?.(rows, false)
 }
 
 /** Simple protocol: one statement of the text completed; the next one starts with a fresh result. */
@@ -231,7 +253,10 @@ function ReadyForQuery(c: Connection, status: number): void {
   }
   const ex = c.shift()
   if (ex === undefined) return
-  if (ex.describing) c.resumeAfterDescribe(ex)
+  if (ex.cursorSize > 0 && ex.synced) {
+    ex.finish()
+    c.releaseHeld()
+  } else if (ex.describing) c.resumeAfterDescribe(ex)
   else if (ex.retryStale && status === 0x49 /* I */) {
     // outside a transaction block nothing else depended on the failed attempt: prepare and run it again
     ex.reset()
@@ -308,6 +333,8 @@ function ErrorResponse(c: Connection, message: any): void {
     if (c.startup !== undefined || error.severity === 'FATAL' || error.severity === 'PANIC') c.destroy(error)
     return
   }
+  // a cursor's segment ends with Flush, not Sync: the server skips everything until the Sync sent now
+  if (ex.cursorSize > 0 && !ex.describing) c.closeCursor(ex)
   const statement = ex.statement
   if (statement !== undefined) {
     if (error.code === '0A000' && !ex.parses && error.routine === 'RevalidateCachedQuery') {

@@ -8,6 +8,7 @@ import {
   writeCloseStatement,
   writeDescribe,
   writeExecute,
+  writeFlush,
   writeParse,
   writeQuery,
   writeSync,
@@ -107,8 +108,14 @@ export function writeExecution(
     ex.binary = statement.resultFormats !== undefined
     writeBind(w, statement.name, count, anyBinary, statement.resultFormats)
   }
-  writeExecute(w)
-  writeSync(w)
+  if (ex.cursorSize > 0) {
+    // a cursor: the first batch, then Flush; the portal stays open until its Sync (see Connection.fetchMore)
+    writeExecute(w, ex.cursorSize)
+    writeFlush(w)
+  } else {
+    writeExecute(w)
+    writeSync(w)
+  }
   encoded.length = 0
 }
 
