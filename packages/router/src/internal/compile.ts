@@ -25,8 +25,8 @@ export type Walker = (
 ) => RouteRecord<unknown> | null
 
 // A walk met a leaf whose path matched but not the method (see Emitter.deny).
-function deny(ctx: { partial: Allowed | null }, set: Allowed): void {
-  ctx.partial = ctx.partial === null ? set : ctx.partial.join(set)
+function deny(ctx: { partial: Allowed | null }, leaf: Leaf): void {
+  ctx.partial = ctx.partial === null ? leaf.allowed : ctx.partial.join(leaf.allowed)
 }
 
 // The end of a catch-all at pos: the next '?' or '#'.
@@ -96,9 +96,9 @@ class Emitter {
 
   // the path matched this leaf but not the method: its methods join the 405's (see allow.ts). A call,
   // not the expression inline: the longer text pushed the GitHub walker past HOIST_CHARS into one more
-  // hoisted function
-  deny(leaf: Leaf): string {
-    return `deny(ctx, ${this.ref(leaf.allowed)})`
+  // hoisted function; and it reuses the leaf's ref rather than adding one per leaf
+  deny(leafRef: string): string {
+    return `deny(ctx, ${leafRef})`
   }
 
   leafCheck(leafRef: string): string {
@@ -132,7 +132,7 @@ class Emitter {
     if (node.leaf !== null) {
       const leaf = this.ref(node.leaf)
       const p = expr(pos)
-      s += `if (${ends(p)}) ${this.leafCheck(leaf)}return r; ${this.deny(node.leaf)} }\n`
+      s += `if (${ends(p)}) ${this.leafCheck(leaf)}return r; ${this.deny(leaf)} }\n`
       // the path is this leaf's plus a trailing slash
       s += `else if (path.charCodeAt(${p}) === 47 && (${ends(at(pos, 1))})) ctx.slashed = true\n`
     }
@@ -180,7 +180,7 @@ class Emitter {
     if (node.wild !== null) {
       const leaf = this.ref(node.wild.leaf)
       s += `${this.leafCheck(leaf)}{ st[${2 * pi}] = ${expr(pos)}; st[${2 * pi + 1}] = restEnd(path, ${expr(pos)}, len, ctx); return r }\n`
-      s += `${this.deny(node.wild.leaf!)} }\n`
+      s += `${this.deny(leaf)} }\n`
     }
     return s
   }
