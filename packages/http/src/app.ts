@@ -86,6 +86,8 @@ export interface InjectResponse {
   body: string
   rawBody: Buffer
   json<T = any>(): T
+  /** Settles once the request is over: dependency cleanups (code after `yield`) have run. */
+  finished: Promise<void>
 }
 
 /** A WebSocket route's handler: the validated handshake plus the accepted connection. */
@@ -395,7 +397,11 @@ export class App extends RouteCollector {
     const ex = ctx.exchange
     if (ex.headersSent) return
     const response = ctx.response ?? Response.json(null)
-    if (ctx._cleanups !== undefined) ex.onDone(() => void this.#cleanUp(ctx, error))
+    if (ctx._cleanups !== undefined)
+      ex.onDone(() => {
+        const cleaning = this.#cleanUp(ctx, error) // started whether or not the exchange waits for it
+        ex.waitFor?.(cleaning)
+      })
     if (response instanceof TakeOverResponse) {
       try {
         response.take(ex)
@@ -619,6 +625,13 @@ export class App extends RouteCollector {
     this.handle(ex)
     const r = await ex.result
     const text = r.body.toString('utf8')
-    return { status: r.status, headers: r.headers, body: text, rawBody: r.body, json: () => JSON.parse(text) }
+    return {
+      status: r.status,
+      headers: r.headers,
+      body: text,
+      rawBody: r.body,
+      json: () => JSON.parse(text),
+      finished: ex.finished,
+    }
   }
 }

@@ -31,6 +31,8 @@ export interface Exchange {
   /** Calls `listener` once the response is complete or the exchange is torn down. */
   onDone(listener: () => void): void
   readonly headersSent: boolean
+  /** Work started by a done listener (dependency cleanups) that the exchange's owner may await. */
+  waitFor?(work: PromiseLike<unknown>): void
 }
 
 const EMPTY = Buffer.alloc(0)
@@ -218,10 +220,20 @@ export class InjectExchange implements Exchange {
     this.#done.push(listener)
   }
 
+  readonly #pending: PromiseLike<unknown>[] = []
+  #finished: (() => void) | undefined
+  /** Settles once the response is complete and every cleanup its done listeners started has finished. */
+  readonly finished: Promise<void> = new Promise((resolve) => (this.#finished = resolve))
+
+  waitFor(work: PromiseLike<unknown>): void {
+    this.#pending.push(work)
+  }
+
   #finish(): void {
     const done = this.#done
     this.#done = []
     for (const listener of done) listener()
+    void Promise.allSettled(this.#pending).then(() => this.#finished!())
   }
 }
 

@@ -9,6 +9,8 @@ export interface TestResponse {
   body: string
   rawBody: Buffer
   json<T = any>(): T
+  /** In-process only: settles once dependency cleanups have run. */
+  finished?: Promise<void>
 }
 
 export interface TestRequest {
