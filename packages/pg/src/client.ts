@@ -5,6 +5,14 @@ import type { Connection } from './connection.ts'
 import { NOT_A_TEMPLATE, OptionError, PgDriverError, QueryAbortedError, RELEASED } from './errors.ts'
 import { watchAbort } from './internal/cancel.ts'
 import type { Execution } from './internal/execution.ts'
+import {
+  checkChannel,
+  checkPayload,
+  Listener,
+  type ListenerOptions,
+  type ListenHandle,
+  type ListenOptions,
+} from './listener.ts'
 import { type ConnectionOptions, resolveConnectionOptions } from './options.ts'
 import { Pool, type PoolOptions, type PoolStats } from './pool.ts'
 import { Query, type Row, type Runner, templateInfo } from './query.ts'
@@ -32,6 +40,13 @@ export interface SqlHelpers {
 
 export interface TransactionSql extends SqlHelpers {
   <T = Row>(strings: TemplateStringsArray, ...values: unknown[]): Query<T>
+  /**
+   * `pg_notify(channel, payload)`: delivered to every listener of `channel` (in a transaction, on COMMIT).
+   * A payload of 8,000 bytes or more rejects with `NotifyPayloadTooLargeError` (`PG_NOTIFY_PAYLOAD_TOO_LARGE`)
+   * before anything is sent: notify an id and keep the data in a table.
+   * @example await sql.notify('orders', String(order.id))
+   */
+  notify(channel: string, payload?: string): Promise<void>
 }
 
 export interface Sql extends TransactionSql {
@@ -46,6 +61,20 @@ export interface Sql extends TransactionSql {
    */
   begin<T>(fn: (tx: Transaction) => Promise<T> | T): Promise<T>
   begin<T>(options: TransactionOptions, fn: (tx: Transaction) => Promise<T> | T): Promise<T>
+  /**
+   * Calls `onNotify` with each notification on `channel`, received on one connection dedicated to
+   * listening (shared by every channel of this pool, never a pooled one). A lost connection is reopened
+   * with backoff and the channels LISTENed again; `onListen` runs after the first LISTEN and after every
+   * reconnection, since notifications sent in between are lost: catch up there. A heartbeat (an empty query,
+   * `listener.heartbeat` ms) finds a dead connection. Resolves once the channel is listened to.
+   * @example
+   * const { unlisten } = await sql.listen('orders', (id) => ship(id), { onListen: () => shipPending() })
+   */
+  listen(
+    channel: string,
+    onNotify: (payload: string, processId: number) => unknown,
+    options?: ListenOptions,
+  ): Promise<ListenHandle>
   /** A connection for exclusive use (session state, advisory locks); call `release()` when done. */
   reserve(): Promise<ReservedSql>
   stats(): PoolStats
@@ -68,7 +97,10 @@ export interface ReservedSql extends TransactionSql {
   release(): void
 }
 
-export interface CreatePoolOptions extends ConnectionOptions, PoolOptions {}
+export interface CreatePoolOptions extends ConnectionOptions, PoolOptions {
+  /** The LISTEN connection's heartbeat and reconnection backoff. */
+  listener?: ListenerOptions
+}
 
 /**
  * A pool of connections and the `sql` tag bound to it. Connections open on first use.
@@ -79,8 +111,14 @@ export interface CreatePoolOptions extends ConnectionOptions, PoolOptions {}
 export function createPool(options: CreatePoolOptions | string = {}): Sql {
   const opts = typeof options === 'string' ? { url: options } : options
   const resolved = resolveConnectionOptions(opts)
-  const pool = new Pool(resolved, new TypeRegistry(opts.types), opts, opts.hooks)
+  const registry = new TypeRegistry(opts.types)
+  const pool = new Pool(resolved, registry, opts, opts.hooks)
   const sql = bindSql(pool) as Sql
+  let listener: Listener | undefined
+  sql.listen = (channel, onNotify, options) => {
+    listener ??= new Listener(resolved, registry, opts.listener)
+    return listener.listen(channel, onNotify, options)
+  }
   sql.begin = <T>(first: TransactionOptions | TransactionCallback<T>, second?: TransactionCallback<T>) => {
     const [options, fn] = typeof first === 'function' ? [{}, first] : [first ?? {}, second]
     if (typeof fn !== 'function') {
@@ -106,7 +144,9 @@ export function createPool(options: CreatePoolOptions | string = {}): Sql {
     return reserved
   }
   sql.stats = () => pool.stats()
-  sql.end = () => pool.end()
+  sql.end = async () => {
+    await Promise.all([listener?.end(), pool.end()])
+  }
   return sql
 }
 
@@ -204,5 +244,14 @@ function bindSql(runner: Runner): TransactionSql {
     join: (parts, separator = ', ') => new Join(parts, separator),
     typed: (value, oid) => new TypedValue(value, oid),
   }
-  return Object.assign(sql, helpers)
+  const notify = (channel: string, payload = ''): Promise<void> => {
+    try {
+      checkChannel(channel)
+      checkPayload(payload)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return helpers.unsafe('select pg_notify($1, $2)', [channel, payload]).then(() => undefined)
+  }
+  return Object.assign(sql, helpers, { notify })
 }

@@ -37,6 +37,8 @@ export class Connection {
   closeReason: Error | undefined = undefined
   /** Called when the last execution in flight settles. */
   onIdle: ((connection: Connection) => void) | undefined = undefined
+  /** Receives NotificationResponse ('A') messages: only the listener's dedicated connection sets it. */
+  onNotification: ((channel: string, payload: string, processId: number) => void) | undefined = undefined
   /** Called once when the socket closes, for whatever reason. */
   onClose: ((connection: Connection, error: Error | undefined) => void) | undefined = undefined
 

@@ -142,6 +142,21 @@ export class OptionError extends PgDriverError {
   }
 }
 
+/** A NOTIFY payload of `limit` bytes or more: the server refuses it, so it is never sent. */
+export class NotifyPayloadTooLargeError extends PgDriverError {
+  readonly bytes: number
+  readonly limit: number
+
+  constructor(bytes: number, limit: number) {
+    super(
+      'PG_NOTIFY_PAYLOAD_TOO_LARGE',
+      `a notification payload must be shorter than ${limit} bytes; got ${bytes} (send an id and keep the data in a table)`,
+    )
+    this.bytes = bytes
+    this.limit = limit
+  }
+}
+
 /** The server sent something the protocol does not allow at this point. */
 export class ProtocolError extends PgDriverError {
   constructor(message: string) {
@@ -160,6 +175,8 @@ export const INVALID_HELPER = 'PG_INVALID_HELPER'
 export const INVALID_FRAGMENT = 'PG_INVALID_FRAGMENT'
 export const NOT_A_TEMPLATE = 'PG_NOT_A_TEMPLATE'
 export const RELEASED = 'PG_RELEASED'
+/** listen()/notify() got a channel name LISTEN would truncate or refuse, or no callback. */
+export const INVALID_CHANNEL = 'PG_INVALID_CHANNEL'
 /** COMMIT answered ROLLBACK: an error inside the transaction was caught and the transaction is lost. */
 export const TRANSACTION_ROLLED_BACK = 'PG_TRANSACTION_ROLLED_BACK'
 /** A cached statement went stale (0A000) inside a transaction; run the transaction again. */

@@ -11,6 +11,7 @@ export {
   AcquireTimeoutError,
   AuthenticationError,
   ConnectionError,
+  NotifyPayloadTooLargeError,
   OptionError,
   ParameterError,
   PgDriverError,
@@ -21,6 +22,7 @@ export {
   ProtocolError,
   QueryAbortedError,
 } from './errors.ts'
+export type { ListenerOptions, ListenHandle, ListenOptions } from './listener.ts'
 export {
   type ConnectionOptions,
   parseConnectionString,

@@ -39,4 +39,47 @@ describe('server restart', () => {
       await sql.end()
     }
   })
+
+  it('listens again after a restart: onListen fires again and the app catches up', async () => {
+    const sql = createPool({ url: cluster.url, max: 1, listener: { backoff: { initialDelay: 20, maxDelay: 500 } } })
+    const writer = createPool({ url: cluster.url, max: 1 })
+    const seen = new Set<number>()
+    let listens = 0
+    let wake: (() => void) | undefined
+    const changed = () => wake?.()
+    const until = async (check: () => boolean) => {
+      while (!check()) await new Promise<void>((resolve) => (wake = resolve))
+    }
+    const catchUp = async () => {
+      for (const row of await writer`select id from restart_jobs`) seen.add(row.id as number)
+      listens++
+      changed()
+    }
+    try {
+      await writer`create table restart_jobs (id int primary key)`
+      await sql.listen(
+        'restart_jobs',
+        (id) => {
+          seen.add(Number(id))
+          changed()
+        },
+        { onListen: catchUp },
+      )
+      await until(() => listens === 1)
+      await writer`insert into restart_jobs values (1)`
+      await writer.notify('restart_jobs', '1')
+      await until(() => seen.has(1))
+      await cluster.restart()
+      // whether the listener is back before this notification or not, the job is seen: live or by catch-up
+      await writer`insert into restart_jobs values (2)`
+      await writer.notify('restart_jobs', '2')
+      await until(() => listens === 2 && seen.has(2))
+      expect(seen).toEqual(new Set([1, 2]))
+      await writer.notify('restart_jobs', '3')
+      await until(() => seen.has(3))
+    } finally {
+      await sql.end()
+      await writer.end()
+    }
+  })
 })

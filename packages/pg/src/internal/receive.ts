@@ -50,7 +50,9 @@ export function handleMessage(c: Connection, code: number, buf: Buffer, start: n
     case 0x32 /* 2 */: // BindComplete
     case 0x33 /* 3 */: // CloseComplete
     case 0x49 /* I */: // EmptyQueryResponse: the result stays empty, command ''
-    case 0x41 /* A */: // NotificationResponse: LISTEN is not offered yet
+      return
+    case 0x41 /* A */:
+      NotificationResponse(c, fast(buf), start, end)
       return
     case 0x6e /* n */:
       NoData(c)
@@ -322,6 +324,20 @@ function ParameterDescription(c: Connection, buf: FastBuffer, start: number): vo
   for (let i = 0; i < count; i++) types[i] = buf.readUInt32BE(start + 2 + i * 4)
   if (ex.statement !== undefined) ex.statement.parameterTypes = types
   else ex.describedTypes = types
+}
+
+/**
+ * Int32 sender's process id, String channel, String payload. It arrives between other messages, whenever
+ * a transaction that ran NOTIFY commits; a connection that is not the listener's (a raw LISTEN on a pooled
+ * connection) has no handler and the notification is dropped.
+ */
+function NotificationResponse(c: Connection, buf: FastBuffer, start: number, end: number): void {
+  const deliver = c.onNotification
+  if (deliver === undefined) return
+  const processId = buf.readInt32BE(start)
+  const channelEnd = buf.indexOf(0, start + 4)
+  if (channelEnd === -1 || channelEnd >= end) return
+  deliver(buf.utf8Slice(start + 4, channelEnd), buf.utf8Slice(channelEnd + 1, end - 1), processId)
 }
 
 function ErrorResponse(c: Connection, message: any): void {
