@@ -1,0 +1,110 @@
+// The docs pages in a real browser with no network beyond the app: headless Chromium (Debian's package, driven by
+// playwright-core) opens /docs and /redoc; every request to another origin is refused and recorded, so a page that
+// needed a CDN would fail here. Swagger UI's "Try it out" sends a real request to the app and shows the answer.
+import { existsSync } from 'node:fs'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { mountDocs } from '../src/docs.ts'
+import { App, HTTPException, listen, type RunningServer } from '../src/index.ts'
+
+const CHROMIUM = '/usr/bin/chromium'
+
+function notesApp() {
+  const app = new App({ title: 'Notes', openapiUrl: null })
+  const Note = z.object({ id: z.number().int(), text: z.string() })
+  const notes = new Map([[1, { id: 1, text: 'first note' }]])
+  app.get('/notes', { response: z.array(Note), summary: 'List notes' }, () => [...notes.values()])
+  app.post('/notes', { body: z.object({ text: z.string().min(1) }), response: Note, status: 201 }, ({ body }) => {
+    const note = { id: notes.size + 1, text: body.text }
+    notes.set(note.id, note)
+    return note
+  })
+  app.get('/notes/{id:int}', { response: Note, summary: 'One note' }, ({ params }) => {
+    const note = notes.get(params.id)
+    if (note === undefined) throw new HTTPException(404, 'Note not found')
+    return note
+  })
+  app.delete('/notes/{id:int}', { status: 204 }, ({ params }) => void notes.delete(params.id))
+  mountDocs(app, { title: 'Notes' })
+  return app
+}
+
+let server: RunningServer | undefined
+let browser: Browser | undefined
+const foreign: string[] = []
+const cspViolations: string[] = []
+
+async function open(path: string): Promise<Page> {
+  const page = await browser!.newPage()
+  const origin = new URL(server!.url).origin
+  await page.route('**/*', (route) => {
+    if (new URL(route.request().url()).origin === origin) return route.continue()
+    foreign.push(route.request().url())
+    return route.abort('internetdisconnected')
+  })
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text())
+  })
+  await page.goto(new URL(path, server!.url).href)
+  return page
+}
+
+// The browser is a system package (apt-get install chromium), not an npm dependency: without it, skipped.
+describe.skipIf(!existsSync(CHROMIUM))('the docs pages in headless Chromium, offline', () => {
+  beforeAll(async () => {
+    server = await listen(notesApp(), { port: 0 })
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('Swagger UI renders every operation and "Try it out" shows the real answer', async () => {
+    const page = await open('/docs')
+    await page.waitForSelector('.opblock')
+    const operations = await page.$$eval('.opblock-summary', (els) =>
+      els.map((el) => {
+        const method = el.querySelector('.opblock-summary-method')?.textContent ?? ''
+        const path = el.querySelector('.opblock-summary-path')?.getAttribute('data-path') ?? ''
+        return `${method} ${path}`
+      }),
+    )
+    expect(operations.sort()).toEqual(['DELETE /notes/{id}', 'GET /notes', 'GET /notes/{id}', 'POST /notes'])
+
+    const op = page.locator('.opblock-get', { has: page.locator('[data-path="/notes/{id}"]') })
+    await op.locator('.opblock-summary').click()
+    await op.locator('.try-out__btn').click()
+    await op.locator('input[placeholder="id"]').fill('1')
+    await op.locator('button.execute').click()
+    const live = op.locator('.live-responses-table .response')
+    await live.waitFor()
+    expect((await live.locator('.response-col_status').textContent())?.trim()).toBe('200')
+    expect(JSON.parse((await live.locator('.response-col_description pre').first().textContent()) ?? '')).toEqual({
+      id: 1,
+      text: 'first note',
+    })
+    await page.close()
+    expect(foreign).toEqual([])
+    expect(cspViolations).toEqual([])
+  })
+
+  it('ReDoc renders every operation', async () => {
+    const page = await open('/redoc')
+    // an operation's section id is 'operation/<operationId>', or 'tag/…/paths/<path>/<method>' without one
+    const operations = '[data-section-id^="operation/"], [data-section-id*="/paths/"]'
+    await page.waitForSelector(operations)
+    expect(await page.locator(operations).count()).toBe(4)
+    const text = await page.locator('redoc').innerText()
+    expect(text).toContain('List notes')
+    expect(text).toContain('One note')
+    await page.close()
+    expect(foreign).toEqual([])
+    // ReDoc's "API docs by Redocly" footer links its logo from a CDN: the page's CSP refuses it, nothing else
+    expect(cspViolations.every((v) => v.includes('cdn.redoc.ly/redoc/logo-mini.svg'))).toBe(true)
+  })
+})
