@@ -11,6 +11,7 @@ export {
 } from './app.ts'
 export { APIRouter, type RouterOptions } from './collector.ts'
 export { RequestContext } from './context.ts'
+export { CookieError, type CookieOptions, CookieSigner, type SignedValue, serializeCookie } from './cookies.ts'
 export { Dependency, type DependencyInput, type DependencyMap, type DependencyValues, Depends } from './depends.ts'
 export {
   HTTPException,
@@ -23,8 +24,9 @@ export {
 export { type Exchange, NodeExchange } from './exchange.ts'
 export { type FieldPart, type FilePart, type FormData, type FormValue, type Part, UploadFile } from './multipart.ts'
 export { type OffloadInput, type OffloadOptions, offload } from './offload.ts'
-export { Response, type ResponseInit } from './response.ts'
+export { type FileInit, Response, type ResponseInit } from './response.ts'
 export type { Handler, HandlerArgs, RouteConfig } from './route.ts'
 export type { InferInput, InferOutput, StandardSchemaV1 } from './schema.ts'
 export { type ListenOptions, listen, type RunningServer } from './server.ts'
+export { type StaticFilesOptions, staticFiles, UnsafePathError } from './static-files.ts'
 export { type CloseInfo, type Message, Room, WebSocketConnection, type WebSocketOptions } from './websocket.ts'

@@ -1,9 +1,10 @@
 // What a handler may return besides a plain value (which becomes JSON): a Response with a status,
 // headers and a body that is text, bytes, a stream or a file.
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
-import { extname } from 'node:path'
+import { resolve } from 'node:path'
 import { Readable } from 'node:stream'
+import { appendSetCookie, type CookieOptions, deletionCookie, serializeCookie } from './cookies.ts'
+import { contentTypeFor, OCTET_STREAM } from './mime-types.ts'
+import { openInRoot } from './static-path.ts'
 
 export type HeadersInit = Record<string, string | number | readonly string[]>
 
@@ -17,28 +18,6 @@ export type ResponseContent = string | Uint8Array | Readable | null
 const JSON_TYPE = 'application/json'
 const TEXT_TYPE = 'text/plain; charset=utf-8'
 const HTML_TYPE = 'text/html; charset=utf-8'
-const BYTES_TYPE = 'application/octet-stream'
-
-const MIME: Record<string, string> = {
-  '.html': HTML_TYPE,
-  '.htm': HTML_TYPE,
-  '.txt': TEXT_TYPE,
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': JSON_TYPE,
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.pdf': 'application/pdf',
-  '.wasm': 'application/wasm',
-  '.csv': 'text/csv; charset=utf-8',
-  '.xml': 'application/xml',
-}
 
 /**
  * A complete answer: status, headers, body. Build one with the static helpers.
@@ -70,7 +49,7 @@ export class Response {
   }
 
   static bytes(bytes: Uint8Array, init?: ResponseInit & { contentType?: string }): Response {
-    return withType(new Response(bytes, init), init?.contentType ?? BYTES_TYPE)
+    return withType(new Response(bytes, init), init?.contentType ?? OCTET_STREAM)
   }
 
   /** 307 by default, like Starlette's RedirectResponse: the method and body are kept. */
@@ -91,24 +70,60 @@ export class Response {
         : source instanceof ReadableStream
           ? Readable.fromWeb(source as import('node:stream/web').ReadableStream<Uint8Array>)
           : Readable.from(source)
-    return withType(new Response(readable, init), init?.contentType ?? BYTES_TYPE)
+    return withType(new Response(readable, init), init?.contentType ?? OCTET_STREAM)
   }
 
-  /** Streams a file with its length and a content type from its extension; 404 when it does not exist. */
-  static async file(
-    path: string,
-    init?: ResponseInit & { contentType?: string; filename?: string },
-  ): Promise<Response> {
-    const info = await stat(path).catch(() => undefined)
-    if (info === undefined || !info.isFile()) return Response.json({ detail: 'File not found' }, { status: 404 })
-    const r = new Response(createReadStream(path), init)
-    r.headers['content-length'] = info.size
-    r.headers['last-modified'] = info.mtime.toUTCString()
-    if (init?.filename !== undefined) {
-      r.headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(init.filename)}`
+  /**
+   * Streams a file with its length, Last-Modified and a content type from its extension; 404 when it does not
+   * exist. With `root`, `path` is relative to that folder and never leaves it: `..`, absolute paths, NUL,
+   * backslashes and symlinks out of the root (unless `followSymlinks`) answer 404 too, as `staticFiles` does.
+   * @example return Response.file(params.name, { root: './uploads', filename: params.name })
+   */
+  static async file(path: string, init?: FileInit): Promise<Response> {
+    const options = { followSymlinks: init?.followSymlinks, dotfiles: true }
+    const found =
+      init?.root === undefined
+        ? await openInRoot(resolve(path), '', options)
+        : await openInRoot(init.root, path, options)
+    if (found.kind !== 'file') return Response.json({ detail: 'File not found' }, { status: 404 })
+    const { handle, stats } = found
+    const { root: _root, followSymlinks: _follow, contentType, filename, ...responseInit } = init ?? {}
+    const r = new Response(handle.createReadStream({ autoClose: true }), responseInit)
+    r.headers['content-length'] = stats.size
+    r.headers['last-modified'] = stats.mtime.toUTCString()
+    if (filename !== undefined) {
+      r.headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`
     }
-    return withType(r, init?.contentType ?? MIME[extname(path).toLowerCase()] ?? BYTES_TYPE)
+    return withType(r, contentType ?? contentTypeFor(found.path))
   }
+
+  /**
+   * Adds a Set-Cookie header (RFC 6265bis). The name and value are checked (a value is percent-encoded unless
+   * `encode` says otherwise), so nothing can inject an attribute or a header.
+   * @example response.setCookie('session', signer.sign(id), { httpOnly: true, secure: true, sameSite: 'lax', maxAge: 3600 })
+   */
+  setCookie(name: string, value: string, options?: CookieOptions): this {
+    appendSetCookie(this.headers, serializeCookie(name, value, options))
+    return this
+  }
+
+  /** Tells the browser to drop a cookie: empty value, Max-Age=0. Pass the `path` and `domain` it was set with. */
+  deleteCookie(name: string, options?: Omit<CookieOptions, 'maxAge' | 'expires'>): this {
+    appendSetCookie(this.headers, deletionCookie(name, options))
+    return this
+  }
+}
+
+/** `Response.file`'s options. */
+export interface FileInit extends ResponseInit {
+  /** Overrides the type guessed from the extension. */
+  contentType?: string
+  /** Sends `Content-Disposition: attachment` with this name. */
+  filename?: string
+  /** Folder `path` is relative to and may not leave. */
+  root?: string
+  /** With `root`: follow symlinks whose target lies outside it. @default false */
+  followSymlinks?: boolean
 }
 
 function withType(r: Response, type: string): Response {
