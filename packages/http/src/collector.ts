@@ -1,5 +1,6 @@
 // Route declaration shared by App and APIRouter: get/post/… with an optional config before the handler.
 import type { Dependency } from './depends.ts'
+import type { Middleware } from './middleware.ts'
 import type { Handler, RouteConfig, RouteDefinition } from './route.ts'
 
 type Register = {
@@ -61,6 +62,7 @@ export class APIRouter extends RouteCollector {
   readonly tags: readonly string[]
   readonly dependencies: readonly Dependency<unknown>[]
   readonly definitions: RouteDefinition[] = []
+  readonly middleware: Middleware[] = []
 
   constructor(options: RouterOptions = {}) {
     super()
@@ -73,6 +75,15 @@ export class APIRouter extends RouteCollector {
     this.definitions.push(def)
   }
 
+  /**
+   * Adds a middleware to this router's routes only (also when included under a prefix), inside the app's
+   * middleware; it sees the matched route and params. Add it before the router is included.
+   */
+  use(middleware: Middleware): this {
+    this.middleware.push(middleware)
+    return this
+  }
+
   /** Includes another router's routes under this router's prefix. */
   include(router: APIRouter, options: RouterOptions = {}): this {
     for (const def of scoped(router, options)) this.definitions.push(def)
@@ -80,7 +91,7 @@ export class APIRouter extends RouteCollector {
   }
 }
 
-/** A router's definitions with its (and the include call's) prefix, tags and dependencies applied. */
+/** A router's definitions with its (and the include call's) prefix, tags, dependencies and middleware applied. */
 export function scoped(router: APIRouter, options: RouterOptions): RouteDefinition[] {
   const prefix = joinPath(options.prefix ?? '', router.prefix)
   const tags = [...(options.tags ?? []), ...router.tags]
@@ -93,6 +104,7 @@ export function scoped(router: APIRouter, options: RouterOptions): RouteDefiniti
       tags: [...tags, ...(def.config.tags ?? [])],
       dependencies: [...dependencies, ...(def.config.dependencies ?? [])],
     },
+    middleware: [...router.middleware, ...(def.middleware ?? [])],
   }))
 }
 

@@ -1,7 +1,9 @@
 // Per-request state shared by middleware, dependencies and the handler.
 import type { IncomingHttpHeaders } from 'node:http'
+import type { MatchResult } from '@fasterapi/router'
 import type { Exchange } from './exchange.ts'
 import { parseCookies, parseQuery, type QueryObject } from './internal/query.ts'
+import type { RouteInfo } from './middleware.ts'
 import type { Response } from './response.ts'
 
 let lastId = 0
@@ -18,10 +20,15 @@ export class RequestContext {
   params: Readonly<Record<string, unknown>> = {}
   /** The parsed (and validated, when the route has a schema) body; undefined when the route reads none. */
   body: unknown = undefined
+  /** The matched route (pattern, methods, name, tags); undefined when no route matched (404, 405, …). */
+  route: RouteInfo | undefined = undefined
   /** The response once the handler (or a middleware) produced it; middleware may replace it after `next()`. */
   response: Response | undefined = undefined
   /** @internal per-request dependency cache (Dependency → value or Future) */ _deps: Map<unknown, unknown> | undefined
   /** @internal generator dependencies to finish after the response */ _cleanups: Cleanup[] | undefined
+  /** @internal the router's answer when no route matched, for the miss routes */ _match:
+    | MatchResult<unknown>
+    | undefined
   #query: QueryObject | undefined
   #cookies: Record<string, string> | undefined
   #state: Record<string, unknown> | undefined
@@ -37,6 +44,7 @@ export class RequestContext {
     this.search = search
     this._deps = undefined
     this._cleanups = undefined
+    this._match = undefined
   }
 
   get headers(): IncomingHttpHeaders {

@@ -9,8 +9,9 @@ import {
   validateHeaderValue,
 } from 'node:http'
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
-import { Readable } from 'node:stream'
+import { Readable, Writable } from 'node:stream'
 import { Future } from '@fasterapi/futures'
+import type { EventStreamResponse } from '@fasterapi/sse'
 import { HTTPException } from './errors.ts'
 
 export type ResponseBody = string | Uint8Array | null
@@ -31,6 +32,8 @@ export interface Exchange {
   /** Calls `listener` once the response is complete or the exchange is torn down. */
   onDone(listener: () => void): void
   readonly headersSent: boolean
+  /** Where an event stream writes (head, then chunks until end); a transport without one cannot serve SSE. */
+  eventSink?(): EventStreamResponse
   /** Work started by a done listener (dependency cleanups) that the exchange's owner may await. */
   waitFor?(work: PromiseLike<unknown>): void
 }
@@ -135,6 +138,10 @@ export class NodeExchange implements Exchange {
     else res.end(body)
   }
 
+  eventSink(): EventStreamResponse {
+    return this.res
+  }
+
   pipe(status: number, headers: OutgoingHttpHeaders, source: Readable): void {
     const res = this.res as ServerResponse
     if (this.req.httpVersionMajor === 2) delete headers.connection
@@ -212,6 +219,19 @@ export class InjectExchange implements Exchange {
     })
   }
 
+  /** Collects the stream in memory; the injected response resolves when the stream ends. */
+  eventSink(): EventStreamResponse {
+    const chunks: Buffer[] = []
+    const sink = new InjectEventSink(chunks)
+    this.headersSent = true
+    const done = () => {
+      this.#resolve({ status: sink.status, headers: lowerCase(sink.headers), body: Buffer.concat(chunks) })
+      this.#finish()
+    }
+    sink.once('close', done)
+    return sink as unknown as EventStreamResponse
+  }
+
   onAbort(): void {
     // an injected request has no client that could go away
   }
@@ -234,6 +254,25 @@ export class InjectExchange implements Exchange {
     this.#done = []
     for (const listener of done) listener()
     void Promise.allSettled(this.#pending).then(() => this.#finished!())
+  }
+}
+
+// What an SseSession needs of a ServerResponse: a head, then writes until end (or destroy); 'close' follows
+class InjectEventSink extends Writable {
+  status = 200
+  headers: OutgoingHttpHeaders = {}
+  constructor(chunks: Buffer[]) {
+    super({
+      write(chunk: Buffer | string, _encoding, callback) {
+        chunks.push(Buffer.from(chunk))
+        callback()
+      },
+    })
+  }
+  writeHead(status: number, headers: OutgoingHttpHeaders): this {
+    this.status = status
+    this.headers = headers
+    return this
   }
 }
 

@@ -2,40 +2,34 @@
 // validates, resolves dependencies, calls the handler and builds the Response. Steps that answer
 // synchronously stay synchronous: a route with no async step completes without a microtask.
 import type { IncomingHttpHeaders } from 'node:http'
-import { Future, isThenable, whenAll } from '@fasterapi/futures'
+import { Future } from '@fasterapi/futures'
 import type { ParamsOf } from '@fasterapi/router'
 import type { RequestContext } from './context.ts'
-import {
-  checkGraph,
-  type Dependency,
-  type DependencyMap,
-  type DependencyValues,
-  type Overrides,
-  resolveAll,
-} from './depends.ts'
-import {
-  HTTPException,
-  RequestValidationError,
-  ResponseValidationError,
-  RouteDefinitionError,
-  type ValidationIssue,
-} from './errors.ts'
-import { type BodyKind, mediaType, parseBody } from './internal/body-parser.ts'
-import { decodeBody, isEncoded, unsupportedEncoding } from './internal/content-encoding.ts'
-import { type InputBudget, inputBudget } from './internal/issue-input.ts'
+import { checkGraph, type Dependency, type DependencyMap, type DependencyValues, type Overrides } from './depends.ts'
+import { RouteDefinitionError } from './errors.ts'
+import type { BodyKind } from './internal/body-parser.ts'
 import type { QueryObject } from './internal/query.ts'
-import { readMultipart, streamMultipart } from './multipart.ts'
+import type { Middleware } from './middleware.ts'
 import { checkOffloadDependencies, isOffloaded } from './offload.ts'
-import { Response } from './response.ts'
 import {
-  type InferOutput,
-  isStandardSchema,
-  jsonSchemaOf,
-  runSchema,
-  type StandardResult,
-  type StandardSchemaV1,
-  toValidationIssue,
-} from './schema.ts'
+  applyChecks,
+  callHandler,
+  checkResponse,
+  filterResponse,
+  parseRequestBody,
+  type RoutePlan,
+  type RouteState,
+  readBody,
+  resolveDeps,
+  runEffects,
+  runStages,
+  type Stage,
+  toResponse,
+  uncompressed,
+  validate,
+  withTimeout,
+} from './pipeline.ts'
+import { type InferOutput, isStandardSchema, type JsonSchema, jsonSchemaOf, type StandardSchemaV1 } from './schema.ts'
 import { compileSerializer } from './serializer.ts'
 
 export type Schema = StandardSchemaV1<any, any>
@@ -98,6 +92,8 @@ export interface RouteDefinition {
   path: string
   config: RouteConfig
   handler: Handler<any, any>
+  /** Middleware of the routers the route was declared in, outermost first. */
+  middleware?: readonly Middleware[]
 }
 
 export interface RouteEnv {
@@ -106,8 +102,8 @@ export interface RouteEnv {
   timeouts: { schedule(ms: number, fn: () => void): { cancel(): void } }
 }
 
-/** The compiled form: produces the response for a matched request. */
-export type CompiledRoute = ((ctx: RequestContext) => Response | Future<Response>) & {
+/** The compiled form: answers a matched request with a Response, a Future of one, or a rejected Future. */
+export type CompiledRoute = ((ctx: RequestContext) => unknown) & {
   readonly definition: RouteDefinition
 }
 
@@ -116,38 +112,7 @@ export type CompiledRoute = ((ctx: RequestContext) => Response | Future<Response
 const COMPILED_SERIALIZER = false
 
 const SCHEMA_KEYS = ['params', 'query', 'headers', 'cookies', 'body', 'response'] as const
-const NO_BODY_STATUS = new Set([204, 304])
-
-// What handlers receive. Query and cookies stay unparsed until read (or until a schema validated them).
-class Args {
-  readonly request: RequestContext
-  params: unknown
-  headers: unknown
-  body: unknown = undefined
-  deps: Record<string, unknown> = {}
-  #query: unknown = undefined
-  #cookies: unknown = undefined
-  constructor(ctx: RequestContext) {
-    this.request = ctx
-    this.params = ctx.params
-    this.headers = ctx.headers
-  }
-  get query(): unknown {
-    return this.#query === undefined ? this.request.query : this.#query
-  }
-  set query(value: unknown) {
-    this.#query = value
-  }
-  get cookies(): unknown {
-    return this.#cookies === undefined ? this.request.cookies : this.#cookies
-  }
-  set cookies(value: unknown) {
-    this.#cookies = value
-  }
-  get signal(): AbortSignal {
-    return this.request.signal
-  }
-}
+const CHECKS = ['params', 'query', 'headers', 'cookies', 'body'] as const
 
 /** The handler arguments as a plain object, e.g. to extend with a connection. */
 export function argsObject(args: HandlerArgs<string, {}>): HandlerArgs<string, {}> {
@@ -155,7 +120,8 @@ export function argsObject(args: HandlerArgs<string, {}>): HandlerArgs<string, {
   return { params, query, headers, cookies, body, deps, request, signal } as HandlerArgs<string, {}>
 }
 
-// invariant: every check that does not depend on the request runs here, once, at registration
+// invariant: every check that does not depend on the request runs here, once, at registration; the stage
+// list holds only the stages this route needs
 export function compileRoute(def: RouteDefinition, env: RouteEnv): CompiledRoute {
   const { config, handler } = def
   for (const key of SCHEMA_KEYS) {
@@ -164,147 +130,66 @@ export function compileRoute(def: RouteDefinition, env: RouteEnv): CompiledRoute
     }
   }
   const deps = config.deps ?? {}
-  const depKeys = Object.keys(deps)
   if (isOffloaded(handler)) checkOffloadDependencies(def.path, deps)
-  const effects = config.dependencies ?? []
-  const effectMap: DependencyMap = Object.fromEntries(effects.map((d, i) => [`#${i}`, d]))
-  const effectKeys = Object.keys(effectMap)
-  checkGraph({ ...deps, ...effectMap })
+  const effects: DependencyMap = Object.fromEntries((config.dependencies ?? []).map((d, i) => [`#${i}`, d]))
+  checkGraph({ ...deps, ...effects })
   const readsBody = config.body !== undefined || config.bodyTypes !== undefined
   const bodyTypes = config.bodyTypes ?? ['json']
-  const acceptsMultipart = bodyTypes.includes('multipart')
-  const bodyLimit = config.bodyLimit ?? env.bodyLimit
-  const status = config.status ?? 200
-  const checks = (['params', 'query', 'headers', 'cookies', 'body'] as const).filter((k) => config[k] !== undefined)
-  const where = { params: 'path', query: 'query', headers: 'header', cookies: 'cookie', body: 'body' } as const
-  const responseSchema = config.response
-  const serialize =
-    COMPILED_SERIALIZER && responseSchema !== undefined
-      ? compileSerializer(jsonSchemaOf(responseSchema, 'output'))
-      : undefined
-
-  const validate = (args: Args): void | Future<void> => {
-    if (checks.length === 0) return
-    const results: (StandardResult<unknown> | Future<StandardResult<unknown>>)[] = []
-    let async = false
-    for (const key of checks) {
-      const input = key === 'query' ? args.request.query : key === 'cookies' ? args.request.cookies : args[key]
-      const r = runSchema(config[key]!, input)
-      if (r instanceof Future) async = true
-      results.push(r)
-    }
-    const apply = (settled: readonly StandardResult<unknown>[]) => {
-      let issues: ValidationIssue[] | undefined
-      let budget: InputBudget | undefined
-      for (let i = 0; i < checks.length; i++) {
-        const key = checks[i]!
-        const r = settled[i]!
-        if (r.issues !== undefined) {
-          budget ??= inputBudget()
-          const input = key === 'query' ? args.request.query : key === 'cookies' ? args.request.cookies : args[key]
-          for (const issue of r.issues) (issues ??= []).push(toValidationIssue(where[key], issue, input, budget))
-        } else args[key] = r.value
-      }
-      if (issues !== undefined) throw new RequestValidationError(issues)
-    }
-    if (!async) return apply(results as StandardResult<unknown>[])
-    return whenAll(results).then(apply)
+  const checks = CHECKS.filter((k) => config[k] !== undefined)
+  const stages: Stage[] = []
+  if (readsBody) stages.push(readBody, parseRequestBody)
+  if (checks.length > 0) stages.push(validate, applyChecks as Stage)
+  if (Object.keys(effects).length > 0) stages.push(runEffects)
+  if (Object.keys(deps).length > 0) stages.push(resolveDeps)
+  stages.push(callHandler)
+  if (config.response === undefined) stages.push(toResponse)
+  else stages.push(checkResponse, filterResponse)
+  if (config.compress === false) stages.push(uncompressed as Stage)
+  const plan: RoutePlan = {
+    handler: handler as (args: RouteState) => unknown,
+    schemas: config,
+    checks,
+    bodyTypes,
+    acceptsMultipart: bodyTypes.includes('multipart'),
+    hasBodySchema: config.body !== undefined,
+    bodyLimit: config.bodyLimit ?? env.bodyLimit,
+    status: config.status ?? 200,
+    deps,
+    depKeys: Object.keys(deps),
+    effects,
+    effectKeys: Object.keys(effects),
+    overrides: env.overrides,
+    arrayKeys: config.query === undefined ? [] : arrayKeysOf(config.query),
+    serialize:
+      COMPILED_SERIALIZER && config.response !== undefined
+        ? compileSerializer(jsonSchemaOf(config.response, 'output'))
+        : undefined,
+    stages,
   }
-
-  const toResponse = (value: unknown): Response | Future<Response> => {
-    if (value instanceof Response) return value
-    if (isThenable(value)) return Future.from(value).then(toResponse)
-    if (responseSchema === undefined) return jsonResponse(value, status)
-    const checked = runSchema(responseSchema, value)
-    return checked instanceof Future
-      ? checked.then((r) => filtered(r, status, serialize))
-      : filtered(checked, status, serialize)
-  }
-
-  const run = (ctx: RequestContext): Response | Future<Response> => {
-    const args = new Args(ctx)
-    const afterBody = (): Response | Future<Response> => {
-      const checked = validate(args)
-      if (checked instanceof Future) return checked.then(afterValidation)
-      return afterValidation()
-    }
-    const afterValidation = (): Response | Future<Response> => {
-      ctx.body = args.body
-      ctx.params = args.params as Record<string, unknown>
-      if (effectKeys.length === 0) return afterEffects()
-      const done = resolveAll(effectMap, effectKeys, ctx, env.overrides)
-      return done instanceof Future ? done.then(afterEffects) : afterEffects()
-    }
-    const afterEffects = (): Response | Future<Response> => {
-      if (depKeys.length === 0) return toResponse(handler(args as never))
-      const values = resolveAll(deps, depKeys, ctx, env.overrides)
-      if (values instanceof Future) {
-        return values.then((v) => {
-          args.deps = v
-          return toResponse(handler(args as never))
-        })
-      }
-      args.deps = values
-      return toResponse(handler(args as never))
-    }
-    let out: Response | Future<Response>
-    if (acceptsMultipart && mediaType(ctx.headers['content-type']) === 'multipart/form-data') {
-      const coding = ctx.headers['content-encoding']
-      if (isEncoded(coding)) throw unsupportedEncoding(coding) // parts stream as they arrive: not decoded
-      const limits = { bodySize: bodyLimit, fileSize: bodyLimit }
-      if (config.body === undefined) {
-        args.body = streamMultipart(ctx.exchange, limits)
-        out = afterBody()
-      } else {
-        out = readMultipart(ctx.exchange, limits).then((form) => {
-          args.body = form
-          return afterBody()
-        })
-      }
-    } else if (readsBody) {
-      out = ctx.exchange.readBody(bodyLimit).then((raw) => {
-        const coding = ctx.headers['content-encoding']
-        const decoded = isEncoded(coding) ? decodeBody(raw, coding, bodyLimit) : raw
-        args.body = parseBody(decoded, ctx.headers['content-type'], bodyTypes)
-        return afterBody()
-      })
-    } else out = afterBody()
-    if (config.timeout !== undefined && out instanceof Future && !out.isReady)
-      return withTimeout(out, ctx, config.timeout, env)
-    return out
-  }
+  const timeout = config.timeout
+  const run =
+    timeout === undefined
+      ? (ctx: RequestContext) => runStages(plan, ctx)
+      : (ctx: RequestContext) => {
+          const out = runStages(plan, ctx)
+          return out instanceof Future && out.state === 'pending' ? withTimeout(out, ctx, timeout, env.timeouts) : out
+        }
   return Object.assign(run, { definition: def })
 }
 
-function jsonResponse(value: unknown, status: number, serialize?: (value: unknown) => string): Response {
-  if (NO_BODY_STATUS.has(status)) return new Response(null, { status })
-  if (serialize === undefined) return Response.json(value === undefined ? null : value, { status })
-  return new Response(serialize(value), { status, headers: { 'content-type': 'application/json' } })
+/**
+ * The query keys whose schema is an array (FastAPI's `list[str] = Query()`), read from the schema's JSON
+ * Schema; a schema that cannot describe itself has none.
+ */
+export function arrayKeysOf(schema: Schema): string[] {
+  const json = jsonSchemaOf(schema, 'input') as { properties?: Record<string, JsonSchema> }
+  const out: string[] = []
+  for (const [key, property] of Object.entries(json.properties ?? {})) if (acceptsArray(property)) out.push(key)
+  return out
 }
 
-function filtered(result: StandardResult<unknown>, status: number, serialize?: (value: unknown) => string): Response {
-  if (result.issues !== undefined) {
-    throw new ResponseValidationError(result.issues.map((i) => toValidationIssue('response', i, undefined, undefined)))
-  }
-  return jsonResponse(result.value, status, serialize)
-}
-
-function withTimeout(out: Future<Response>, ctx: RequestContext, ms: number, env: RouteEnv): Future<Response> {
-  const { future, resolve, reject } = Future.withResolvers<Response>()
-  const timer = env.timeouts.schedule(ms, () => {
-    const error = new HTTPException(503, `The handler did not answer within ${ms} ms`)
-    ctx._abort(error)
-    reject(error)
-  })
-  out.then(
-    (r) => {
-      timer.cancel()
-      resolve(r)
-    },
-    (e) => {
-      timer.cancel()
-      reject(e)
-    },
-  )
-  return future
+function acceptsArray(schema: JsonSchema): boolean {
+  if (schema.type === 'array' || (Array.isArray(schema.type) && schema.type.includes('array'))) return true
+  const alternatives = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined
+  return alternatives?.some(acceptsArray) === true
 }

@@ -193,20 +193,21 @@ export class Room {
   }
 }
 
-/** The handshake as an exchange: a 101 answer upgrades, any other status is written as plain HTTP and closes. */
+/**
+ * The handshake as an exchange: an accepted route takes it over (see websocket-route.ts); any other answer
+ * is written as plain HTTP and closes.
+ */
 export class UpgradeExchange implements Exchange {
   readonly req: IncomingMessage
   readonly socket: Duplex
   readonly head: Buffer
-  readonly #upgrade: () => void
   #done: (() => void)[] = []
   headersSent = false
 
-  constructor(req: IncomingMessage, socket: Duplex, head: Buffer, upgrade: () => void) {
+  constructor(req: IncomingMessage, socket: Duplex, head: Buffer) {
     this.req = req
     this.socket = socket
     this.head = head
-    this.#upgrade = upgrade
   }
 
   get method() {
@@ -230,11 +231,6 @@ export class UpgradeExchange implements Exchange {
   }
 
   send(status: number, headers: OutgoingHttpHeaders, body: ResponseBody): void {
-    if (status === 101) {
-      this.headersSent = true
-      this.#upgrade()
-      return
-    }
     // written by hand, so checked as node:http checks what it writes: a CR/LF in a value (e.g. from an
     // HTTPException built out of request data) throws here, before a byte is out, and becomes a 500
     let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\nconnection: close\r\n`

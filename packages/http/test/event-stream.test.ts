@@ -117,9 +117,25 @@ describe('event-stream routes', () => {
     expect(chunks.join('')).toMatch(/retry: 1000\n\n$/)
   })
 
-  it('refuses an event stream through inject() with 501, pointing at a real connection', async () => {
-    const r = await app().inject('/push')
-    expect(r.status).toBe(501)
-    expect(r.json().detail).toMatch(/listen\(\) or TestClient/)
+  it('runs an event-stream route through inject(): the response holds the events until the stream ends', async () => {
+    const a = app()
+    const r = await a.inject({ url: '/ticks?from=1', headers: { 'last-event-id': '1' } })
+    expect(r.status).toBe(200)
+    expect(r.headers['content-type']).toBe('text/event-stream')
+    expect(r.headers['content-encoding']).toBeUndefined()
+    expect(r.body).toBe(':\n\nevent: tick\ndata: gamma\nid: 2\n\n')
+    expect(a.eventStreams.size).toBe(0)
+  })
+
+  it('collects what a handler sends on the session until it closes it, in-process', async () => {
+    const a = new App()
+    a.sse('/once', { retry: 500 }, ({ sse }) => {
+      void sse.send({ event: 'hello', json: { n: 1 } })
+      sse.close()
+    })
+    const r = await a.inject('/once')
+    expect(r.body).toBe('retry: 500\n\nevent: hello\ndata: {"n":1}\n\n')
+    const invalid = await app().inject('/ticks?from=abc')
+    expect(invalid.status).toBe(422)
   })
 })

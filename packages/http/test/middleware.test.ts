@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { App, HTTPException, Response } from '../src/index.ts'
+import { APIRouter, App, HTTPException, Response } from '../src/index.ts'
 import { type Client, transports } from './helpers/transports.ts'
 
 describe.each(transports)('middleware and lifecycle (%s)', (_name, open) => {
@@ -83,6 +83,56 @@ describe.each(transports)('middleware and lifecycle (%s)', (_name, open) => {
     app.get('/', () => 'root')
     client = await open(app)
     expect((await client.request({ path: '/missing' })).json()).toEqual({ detail: 'nothing here, try /' })
+  })
+
+  it('runs the middleware of a router on its routes only, under the prefix it is included with, seeing the route and params', async () => {
+    const seen: string[] = []
+    const items = new APIRouter({ prefix: '/items' })
+    items.use(async (ctx, next) => {
+      seen.push(`${ctx.route?.path} ${JSON.stringify(ctx.params)}`)
+      await next()
+      ctx.response!.headers['x-items'] = '1'
+    })
+    items.get('/{id:int}', ({ params }) => params.id)
+    const app = new App()
+    app.include(items, { prefix: '/v1' })
+    app.get('/health', () => 'ok')
+    client = await open(app)
+    const item = await client.request({ path: '/v1/items/7' })
+    expect(item.json()).toBe(7)
+    expect(item.headers['x-items']).toBe('1')
+    const health = await client.request({ path: '/health' })
+    expect(health.headers['x-items']).toBeUndefined()
+    expect(seen).toEqual(['/v1/items/{id:int} {"id":7}'])
+  })
+
+  it('runs app middleware, added before or after the routes, around 404, 405 and slash redirects too', async () => {
+    const app = new App()
+    app.get('/items', () => [])
+    app.use(async (ctx, next) => {
+      try {
+        await next()
+      } finally {
+        if (ctx.response !== undefined) ctx.response.headers['x-route'] = ctx.route?.path ?? 'none'
+      }
+    })
+    app.exceptionHandler(HTTPException, (ctx, error) => {
+      const r = Response.json({ detail: error.detail }, { status: error.status, headers: { ...error.headers } })
+      r.headers['x-route'] = ctx.route?.path ?? 'none'
+      return r
+    })
+    client = await open(app)
+    const found = await client.request({ path: '/items' })
+    expect([found.status, found.headers['x-route']]).toEqual([200, '/items'])
+    const redirect = await client.request({ path: '/items/' })
+    expect([redirect.status, redirect.headers['x-route']]).toEqual([307, 'none'])
+    const notAllowed = await client.request({ method: 'DELETE', path: '/items' })
+    expect([notAllowed.status, notAllowed.headers.allow, notAllowed.headers['x-route']]).toEqual([
+      405,
+      'GET, HEAD',
+      'none',
+    ])
+    expect((await client.request({ path: '/nothing' })).status).toBe(404)
   })
 
   it('runs startup hooks and lifespan setup before the first request and teardown on shutdown', async () => {
