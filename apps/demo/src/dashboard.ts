@@ -38,8 +38,12 @@ export function dashboard(app: App, page: string): void {
   app.onEvent('shutdown', () => clearInterval(timer))
 
   app.get('/', { includeInSchema: false }, () => Response.html(page))
-  app.sse('/events/stats', { summary: 'Request rate and event-loop stats, twice a second' }, ({ sse }) => {
-    viewers.add(sse)
-    sse.closed.then(() => viewers.delete(sse))
-  })
+  app.sse(
+    '/events/stats',
+    { name: 'dashboardStats', summary: 'Request rate and event-loop stats, twice a second' },
+    ({ sse }) => {
+      viewers.add(sse)
+      sse.closed.then(() => viewers.delete(sse))
+    },
+  )
 }

@@ -1,17 +1,19 @@
 // Items CRUD on PostgreSQL: validated input, filtered output (the internal `cost` never leaves), reads through
 // the request-bound `sql` (a client that leaves cancels its query), writes in a transaction committed before
 // the answer is sent.
-import { APIRouter, HTTPException } from 'fasterapi'
+import { APIRouter, type Dependency, HTTPException } from 'fasterapi'
 import type { Database } from 'fasterapi/pg'
 import { z } from 'zod'
 
-const ItemIn = z.object({
+const ItemFields = z.object({
   name: z.string().trim().min(1).max(100),
   price: z.number().positive().max(1_000_000),
-  cost: z.number().nonnegative().default(0),
-  tags: z.array(z.string().min(1).max(30)).max(10).default([]),
+  cost: z.number().nonnegative(),
+  tags: z.array(z.string().min(1).max(30)).max(10),
 })
-const ItemPatch = ItemIn.partial()
+const ItemIn = ItemFields.extend({ cost: ItemFields.shape.cost.default(0), tags: ItemFields.shape.tags.default([]) })
+// no defaults here: a PATCH that leaves out `cost` or `tags` must keep them, not reset them to 0 and []
+const ItemPatch = ItemFields.partial()
 // the public shape: `response` validates the handler's value against it and drops every other field
 const ItemOut = z.object({ id: z.number(), name: z.string(), price: z.number(), tags: z.array(z.string()) })
 const ItemQuery = z.object({
@@ -20,6 +22,7 @@ const ItemQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 })
 const ItemId = z.object({ id: z.coerce.number().int().positive() })
+const Margin = z.object({ id: z.number(), price: z.number(), cost: z.number(), margin: z.number() })
 
 interface Row {
   id: string
@@ -32,12 +35,19 @@ interface Row {
 // bigint ids and numeric prices arrive as strings (lossless); this API's values fit in a double
 const toItem = (row: Row) => ({ ...row, id: Number(row.id), price: Number(row.price), cost: Number(row.cost) })
 
-export function itemRoutes(db: Database): APIRouter {
+/** The items routes; `auth` guards the one that reveals the internal cost. */
+export function itemRoutes(db: Database, auth: Dependency<unknown>): APIRouter {
   const router = new APIRouter({ tags: ['items'] })
 
   router.get(
     '/items',
-    { query: ItemQuery, response: z.array(ItemOut), deps: { sql: db.sql } },
+    {
+      name: 'listItems',
+      summary: 'Lists items, filtered by name and price',
+      query: ItemQuery,
+      response: z.array(ItemOut),
+      deps: { sql: db.sql },
+    },
     async ({ query, deps }) => {
       const { sql } = deps
       const filters = [sql`true`]
@@ -49,15 +59,44 @@ export function itemRoutes(db: Database): APIRouter {
     },
   )
 
-  router.get('/items/{id}', { params: ItemId, response: ItemOut, deps: { sql: db.sql } }, async ({ params, deps }) => {
-    const [row] = await deps.sql<Row>`select * from items where id = ${params.id}`
-    if (row === undefined) throw new HTTPException(404, 'Item not found')
-    return toItem(row)
-  })
+  router.get(
+    '/items/{id}',
+    { name: 'getItem', summary: 'Finds an item by id', params: ItemId, response: ItemOut, deps: { sql: db.sql } },
+    async ({ params, deps }) => {
+      const [row] = await deps.sql<Row>`select * from items where id = ${params.id}`
+      if (row === undefined) throw new HTTPException(404, 'Item not found')
+      return toItem(row)
+    },
+  )
+
+  // the internal cost, for callers with the API token only
+  router.get(
+    '/items/{id}/margin',
+    {
+      name: 'itemMargin',
+      summary: "An item's cost and margin (needs the API token)",
+      params: ItemId,
+      response: Margin,
+      deps: { auth, sql: db.sql },
+    },
+    async ({ params, deps }) => {
+      const [row] = await deps.sql<Row>`select * from items where id = ${params.id}`
+      if (row === undefined) throw new HTTPException(404, 'Item not found')
+      const { id, price, cost } = toItem(row)
+      return { id, price, cost, margin: Math.round((price - cost) * 100) / 100 }
+    },
+  )
 
   router.post(
     '/items',
-    { body: ItemIn, response: ItemOut, status: 201, deps: { tx: db.transaction } },
+    {
+      name: 'createItem',
+      summary: 'Adds an item',
+      body: ItemIn,
+      response: ItemOut,
+      status: 201,
+      deps: { tx: db.transaction },
+    },
     async ({ body, deps }) => {
       const [row] = await deps.tx<Row>`insert into items ${deps.tx.insert(body)} returning *`
       return toItem(row!)
@@ -66,7 +105,14 @@ export function itemRoutes(db: Database): APIRouter {
 
   router.patch(
     '/items/{id}',
-    { params: ItemId, body: ItemPatch, response: ItemOut, deps: { tx: db.transaction } },
+    {
+      name: 'updateItem',
+      summary: 'Changes some fields of an item',
+      params: ItemId,
+      body: ItemPatch,
+      response: ItemOut,
+      deps: { tx: db.transaction },
+    },
     async ({ params, body, deps }) => {
       const fields = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined))
       const [row] =
@@ -80,7 +126,7 @@ export function itemRoutes(db: Database): APIRouter {
 
   router.delete(
     '/items/{id}',
-    { params: ItemId, status: 204, deps: { tx: db.transaction } },
+    { name: 'deleteItem', summary: 'Removes an item', params: ItemId, status: 204, deps: { tx: db.transaction } },
     async ({ params, deps }) => {
       const { count } = await deps.tx`delete from items where id = ${params.id}`
       if (count === 0) throw new HTTPException(404, 'Item not found')

@@ -6,16 +6,20 @@ import { App, defineSettings, offload } from 'fasterapi'
 import { defineTasks, Executor } from 'fasterapi/executor'
 import { database } from 'fasterapi/pg'
 import { z } from 'zod'
+import { bearerToken } from './auth.ts'
 import { chat } from './chat.ts'
 import { dashboard } from './dashboard.ts'
 import { itemRoutes } from './items.ts'
 import { jobs } from './jobs.ts'
+import { mcpTools } from './mcp.ts'
 
 const settings = defineSettings(
   z.object({
     databaseUrl: z.string().optional(),
     dbPoolSize: z.number().int().min(1).max(100).default(10),
     primesMax: z.number().int().positive().default(50_000_000),
+    // the bearer token of the routes that need one (GET /items/{id}/margin); set API_TOKEN outside a demo
+    apiToken: z.string().min(8).default('demo-token'),
   }),
   { envFile: fileURLToPath(new URL('../.env', import.meta.url)) },
 )
@@ -39,14 +43,16 @@ app.lifespan(db.lifespan)
 app.onEvent('shutdown', () => executor.close({ timeout: 5_000 }))
 
 dashboard(app, readFileSync(new URL('./page.html', import.meta.url), 'utf8'))
-app.include(itemRoutes(db))
+app.include(itemRoutes(db, bearerToken(settings.apiToken)))
 chat(app)
-jobs(app, executor, tasks.countPrimes)
+export const jobBoard = jobs(app, executor, tasks.countPrimes)
+// every route above and below as an MCP tool at /mcp (the tool set is computed when the app starts)
+export const mcpServer = mcpTools(app)
 
 const Primes = z.object({ below: z.coerce.number().int().min(2).max(settings.primesMax) })
 app.get(
   '/primes',
-  { query: Primes, tags: ['cpu'], summary: 'Counts primes below `below` on a worker thread' },
+  { name: 'countPrimes', query: Primes, tags: ['cpu'], summary: 'Counts primes below `below` on a worker thread' },
   offload(executor, tasks.countPrimes),
 )
 
