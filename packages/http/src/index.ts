@@ -12,6 +12,7 @@ export {
 export { APIRouter, type RouterOptions } from './collector.ts'
 export { RequestContext } from './context.ts'
 export { CookieError, type CookieOptions, CookieSigner, type SignedValue, serializeCookie } from './cookies.ts'
+export { type CorsOptions, CorsOptionsError, cors } from './cors.ts'
 export { Dependency, type DependencyInput, type DependencyMap, type DependencyValues, Depends } from './depends.ts'
 export {
   HTTPException,
