@@ -1,4 +1,5 @@
-// One tsup setup for every published package: ESM + .d.ts from src/index.ts.
+// One tsup setup for every published package: ESM + .d.ts from src/index.ts. stripInternal: members marked
+// @internal (Future._state, RequestContext._deps, SseSession._keepAliveTick, …) stay out of the published .d.ts.
 import { defineConfig, type Options } from 'tsup'
 
 export function packageBuild(overrides: Options = {}) {
@@ -6,7 +7,7 @@ export function packageBuild(overrides: Options = {}) {
     entry: ['src/index.ts'],
     format: ['esm'],
     target: 'node22',
-    dts: true,
+    dts: { compilerOptions: { stripInternal: true } },
     sourcemap: true,
     clean: true,
     ...overrides,

@@ -35,7 +35,7 @@ const REGION_BYTES = 32 * 1024
  * const executor = new Executor()
  * const digest = await executor.run(tasks.hash, { data }, { signal, timeout: 2_000 })
  */
-export class Executor implements DispatchHost {
+export class Executor {
   /** Worker threads at most. */
   readonly threads: number
   readonly #pool: Piscina
@@ -85,7 +85,14 @@ export class Executor implements DispatchHost {
     this.#pool.on('error', () => {})
     this.#pool.on('workerCreate', (worker: { id: number }) => this.#stats.workerStarted(worker.id))
     this.#pool.on('workerDestroy', (worker: { id: number }) => this.#stats.workerStopped(worker.id))
-    this.#dispatcher = new Dispatcher(this.#pool, this, new ResultSlots(shared), capacity, shared.stride)
+    // the dispatcher's callbacks stay off the public type: a host object over private methods
+    const host: DispatchHost = {
+      onResult: (entry, ok, value, runMs, threadId) => this.#onResult(entry, ok, value, runMs, threadId),
+      onCrash: (entry, error) => this.#onCrash(entry, error),
+      onLost: (entries) => this.#onLost(entries),
+      onCapacity: () => this.#onCapacity(),
+    }
+    this.#dispatcher = new Dispatcher(this.#pool, host, new ResultSlots(shared), capacity, shared.stride)
   }
 
   /**
@@ -105,7 +112,7 @@ export class Executor implements DispatchHost {
       this.#dispatcher.dispatch([entry]) // an idle pool: no batch to wait for, skip the microtask
     } else {
       this.#queue.push(entry)
-      this.onCapacity()
+      this.#onCapacity()
     }
     return future
   }
@@ -154,8 +161,7 @@ export class Executor implements DispatchHost {
     await this.close()
   }
 
-  /** @internal DispatchHost */
-  onResult(entry: TaskEntry, ok: boolean, value: unknown, runMs: number, threadId: number): void {
+  #onResult(entry: TaskEntry, ok: boolean, value: unknown, runMs: number, threadId: number): void {
     this.#stats.record(entry.key, threadId, runMs, performance.now() - entry.submittedAt)
     if (ok) {
       this.#stats.completed++
@@ -166,8 +172,7 @@ export class Executor implements DispatchHost {
     }
   }
 
-  /** @internal DispatchHost */
-  onCrash(entry: TaskEntry, error: unknown): void {
+  #onCrash(entry: TaskEntry, error: unknown): void {
     this.#stats.failed++
     const reason =
       error instanceof Error && error.name === 'DataCloneError'
@@ -176,13 +181,12 @@ export class Executor implements DispatchHost {
     this.#settle(entry, false, reason)
   }
 
-  /** @internal DispatchHost */
-  onLost(entries: TaskEntry[]): void {
+  #onLost(entries: TaskEntry[]): void {
     if (entries.length > 0) this.#queue.unshift(entries)
   }
 
-  /** @internal DispatchHost: schedules a dispatch at the end of the current job, to batch what arrives in it */
-  onCapacity(): void {
+  // schedules a dispatch at the end of the current job, to batch what arrives in it
+  #onCapacity(): void {
     if (this.#flushScheduled || this.#queue.size === 0 || this.#dispatcher.free === 0) return
     this.#flushScheduled = true
     queueMicrotask(this.#flush)

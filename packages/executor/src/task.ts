@@ -23,7 +23,7 @@ export interface Task<I, O> {
   readonly exportName: string
   /** `moduleUrl#exportName`, the identity of the task on both sides of the thread boundary. */
   readonly key: string
-  /** @internal type carrier only, never set */
+  /** Type carrier only, never set: it ties the input and output types to the task (so it must stay in the .d.ts). */
   readonly __signature?: (input: I) => O
 }
 
