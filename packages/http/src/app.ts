@@ -19,7 +19,7 @@ import {
   type RouteEntry,
   recompose,
 } from './dispatch.ts'
-import { mountDocs } from './docs.ts'
+import { type DocsOptions, mountDocs } from './docs.ts'
 import type { ErrorFormat } from './error-response.ts'
 import { type EventStreamHandler, eventStreamRoute } from './event-stream.ts'
 import { type Exchange, NodeExchange } from './exchange.ts'
@@ -37,7 +37,8 @@ export type { InjectOptions, InjectResponse } from './inject.ts'
 export type { Middleware } from './middleware.ts'
 export type { WebSocketHandler } from './websocket-route.ts'
 
-export interface AppOptions {
+/** The app's settings; the documentation options (`openapiUrl`, `docsUrl`, `redocUrl`, …) are `DocsOptions`. */
+export interface AppOptions extends DocsOptions {
   title?: string
   version?: string
   description?: string
@@ -55,10 +56,6 @@ export interface AppOptions {
   redirectSlashes?: boolean
   /** Compress responses (zstd, br, gzip) negotiated per request; `true` for the defaults. @default false */
   compression?: boolean | CompressionOptions
-  /** Where the OpenAPI document is served; `null` to serve none. @default '/openapi.json' */
-  openapiUrl?: string | null
-  /** Where Swagger UI is served; `null` for none. @default '/docs' */
-  docsUrl?: string | null
   /** Log one structured line per request through `logger.info` (id, method, path, status, ms). @default false */
   logRequests?: boolean
 }

@@ -277,15 +277,3 @@ class OperationIds {
     return id
   }
 }
-
-/** @internal The CDN page the App constructor served before `mountDocs`; removed once app.ts calls mountDocs. */
-export function swaggerHtml(title: string, openapiUrl: string): string {
-  const safeTitle = title.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`)
-  return `<!doctype html>
-<html><head><meta charset="utf-8"><title>${safeTitle} - Swagger UI</title>
-<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css"></head>
-<body><div id="swagger-ui"></div>
-<script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({ url: ${JSON.stringify(openapiUrl)}, dom_id: '#swagger-ui' })</script>
-</body></html>`
-}
