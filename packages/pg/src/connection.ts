@@ -4,7 +4,16 @@
 import type { Socket } from 'node:net'
 import { serialize } from 'pg-protocol'
 import { CONNECTION_CLOSED, CONNECTION_FAILED, ConnectionError } from './errors.ts'
-import { Writer, writeExecute, writeFlush, writeSync } from './internal/bytes.ts'
+import {
+  copyDataHeader,
+  Writer,
+  writeCopyData,
+  writeCopyDone,
+  writeCopyFail,
+  writeExecute,
+  writeFlush,
+  writeSync,
+} from './internal/bytes.ts'
 import { Execution } from './internal/execution.ts'
 import { openSocket } from './internal/open-socket.ts'
 import { handleMessage } from './internal/receive.ts'
@@ -15,6 +24,9 @@ import type { TypeRegistry } from './types/registry.ts'
 
 // below this many settled slots the in-flight array is left alone; beyond it, compacted
 const COMPACT_AT = 1024
+// COPY FROM STDIN: small chunks are gathered into one socket write of about this size; a chunk at least this
+// large goes to the socket as it is (no copy into the output buffer)
+const COPY_BATCH = 64 * 1024
 
 export class Connection {
   readonly options: ResolvedConnectionOptions
@@ -139,8 +151,9 @@ export class Connection {
         this.#held = []
       } else {
         writeExecution(this.writer, ex, this.statements, this.registry.options.serializers)
-        if (ex.cursorSize > 0) {
-          // its unnamed portal must outlive several round trips: nothing else is written until it ends
+        if (ex.cursorSize > 0 || ex.copy !== 0) {
+          // a cursor's unnamed portal must outlive several round trips, and during COPY the server takes only
+          // copy messages: nothing else is written until it ends
           ex.connection = this
           this.#held = []
         }
@@ -188,6 +201,57 @@ export class Connection {
     if (this.closed || ex.synced) return
     ex.synced = true
     writeSync(this.writer)
+    this.#scheduleFlush()
+  }
+
+  /**
+   * COPY FROM STDIN: one CopyData message. Returns false when the socket holds more than its high-water
+   * mark: the caller waits for `drained()` before the next chunk.
+   */
+  copyData(chunk: string | Uint8Array): boolean {
+    if (this.closed) return true
+    const bytes = typeof chunk === 'string' ? chunk.length * 3 : chunk.length
+    if (bytes >= COPY_BATCH) {
+      const exact = typeof chunk === 'string' ? Buffer.byteLength(chunk) : bytes
+      this.#flush()
+      this.socket.cork()
+      this.socket.write(copyDataHeader(exact))
+      this.socket.write(chunk)
+      this.socket.uncork()
+    } else {
+      writeCopyData(this.writer, chunk)
+      if (this.writer.length >= COPY_BATCH) this.#flush()
+      else this.#scheduleFlush()
+    }
+    return !this.socket.writableNeedDrain
+  }
+
+  /** Resolves once the socket wrote out its buffer (or closed). */
+  drained(): Promise<void> {
+    if (this.closed || !this.socket.writableNeedDrain) return Promise.resolve()
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.socket.off('drain', done)
+        this.socket.off('close', done)
+        resolve()
+      }
+      this.socket.on('drain', done)
+      this.socket.on('close', done)
+    })
+  }
+
+  /** COPY FROM STDIN: the data is complete; CommandComplete and ReadyForQuery follow. */
+  copyDone(): void {
+    if (this.closed) return
+    writeCopyDone(this.writer)
+    this.#scheduleFlush()
+  }
+
+  /** COPY FROM STDIN: abort it; the server rolls the COPY back and answers with an error (Sync: sent with the extended protocol). */
+  copyFail(message: string, sync = false): void {
+    if (this.closed) return
+    writeCopyFail(this.writer, message)
+    if (sync) writeSync(this.writer)
     this.#scheduleFlush()
   }
 

@@ -3,31 +3,19 @@
 // once the consumer is done with the previous one, so at most one batch of rows is in memory: the socket
 // is not read ahead of the loop (backpressure is the round trip itself).
 import type { Execution } from './internal/execution.ts'
+import { sleepUntilWoken, watchSettlement } from './internal/settlement.ts'
 
 /** Async iteration over `ex`'s batches; `ex` must be dispatched after this is set up. */
 export function cursorBatches<T>(ex: Execution): AsyncIterableIterator<T[]> {
   const batches: T[][] = []
+  const state = watchSettlement(ex)
   let last = false
-  let wake: (() => void) | undefined
   ex.onBatch = (rows, isLast) => {
     // a Result is an Array subclass; the consumer gets plain arrays of rows
     batches.push(Array.from(rows as unknown as T[]))
     last = isLast
-    wake?.()
+    state.wake?.()
   }
-  let settled = false
-  let failure: unknown
-  ex.promise.then(
-    () => {
-      settled = true
-      wake?.()
-    },
-    (error: unknown) => {
-      settled = true
-      failure = error
-      wake?.()
-    },
-  )
   async function* iterate(): AsyncGenerator<T[]> {
     try {
       for (;;) {
@@ -35,21 +23,18 @@ export function cursorBatches<T>(ex: Execution): AsyncIterableIterator<T[]> {
         if (rows !== undefined) {
           if (rows.length > 0) yield rows
           // the consumer is done with this batch: ask for the next one (the portal is suspended)
-          if (!last && !settled && batches.length === 0) ex.connection?.fetchMore(ex)
+          if (!last && !state.settled && batches.length === 0) ex.connection?.fetchMore(ex)
           continue
         }
-        if (settled) {
-          if (failure !== undefined) throw failure
+        if (state.settled) {
+          if (state.failure !== undefined) throw state.failure
           return
         }
-        await new Promise<void>((resolve) => {
-          wake = resolve
-        })
-        wake = undefined
+        await sleepUntilWoken(state)
       }
     } finally {
       // left early (break, throw in the loop): end the portal and wait until the connection is free again
-      if (!settled) {
+      if (!state.settled) {
         ex.onBatch = undefined
         ex.connection?.closeCursor(ex)
         await ex.promise.catch(() => undefined)

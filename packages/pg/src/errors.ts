@@ -175,6 +175,8 @@ export const INVALID_HELPER = 'PG_INVALID_HELPER'
 export const INVALID_FRAGMENT = 'PG_INVALID_FRAGMENT'
 export const NOT_A_TEMPLATE = 'PG_NOT_A_TEMPLATE'
 export const RELEASED = 'PG_RELEASED'
+/** A COPY ran without the call that streams its data (`copyFrom`/`copyTo`), or one of them ran something else. */
+export const COPY_MISUSE = 'PG_COPY_MISUSE'
 /** listen()/notify() got a channel name LISTEN would truncate or refuse, or no callback. */
 export const INVALID_CHANNEL = 'PG_INVALID_CHANNEL'
 /** COMMIT answered ROLLBACK: an error inside the transaction was caught and the transaction is lost. */

@@ -1,8 +1,17 @@
 // A query is lazy: it is compiled and sent when first awaited (or `.execute()`d), so it can also be
 // nested into another template as a fragment. Queries awaited in the same turn share one socket write.
+import { Readable } from 'node:stream'
+import { type CopySource, copyIn, copyOut } from './copy.ts'
 import { cursorBatches } from './cursor.ts'
-import { INVALID_FRAGMENT, OptionError, ParameterError, PgDriverError, QueryAbortedError } from './errors.ts'
-import { Execution, OBJECTS, VALUES } from './internal/execution.ts'
+import {
+  COPY_MISUSE,
+  INVALID_FRAGMENT,
+  OptionError,
+  ParameterError,
+  PgDriverError,
+  QueryAbortedError,
+} from './errors.ts'
+import { COPY_IN, COPY_OUT, Execution, OBJECTS, VALUES } from './internal/execution.ts'
 import type { QueryHooks } from './options.ts'
 import { Result } from './result.ts'
 import { appendTemplate, type CompiledSql, finishTypes, SqlPart } from './sql.ts'
@@ -74,6 +83,7 @@ export class Query<T = Row> extends SqlPart implements PromiseLike<Result<T>> {
   readonly #origin: Error | undefined
   #mode = OBJECTS
   #simple = false
+  #copy = 0
   #cursorSize = 0
   #signal: AbortSignal | undefined = undefined
   #promise: Promise<Result<T>> | undefined = undefined
@@ -132,6 +142,72 @@ export class Query<T = Row> extends SqlPart implements PromiseLike<Result<T>> {
     const batches = cursorBatches<T>(prepared)
     this.#runner.dispatchExclusive(prepared)
     return batches
+  }
+
+  /**
+   * Runs `COPY ... FROM STDIN` with the data from `source` (a Node Readable, an async generator, an array...
+   * of Buffers or strings; pieces need not end at row boundaries), in whatever format the statement names:
+   * text, CSV or binary. The next piece is read only once the socket has room. Resolves with the result
+   * (`count`: rows copied). A bad row or a source that throws rolls the COPY back (the source's error is the
+   * rejection) and the connection stays usable.
+   * @example await sql`copy items (id, name) from stdin with (format csv)`.copyFrom(createReadStream('items.csv'))
+   */
+  copyFrom(source: CopySource): Promise<Result<T>> {
+    if (
+      source === null ||
+      typeof source !== 'object' ||
+      (!(Symbol.asyncIterator in source) && !(Symbol.iterator in source))
+    ) {
+      return Promise.reject(
+        new ParameterError(
+          0,
+          'copyFrom() takes an iterable or async iterable of Buffers or strings (a Readable is one)',
+        ),
+      )
+    }
+    this.#copy = COPY_IN
+    const prepared = this.#prepare()
+    if (!(prepared instanceof Execution)) return prepared
+    const released = copyIn(prepared, source)
+    this.#runner.dispatchExclusive(prepared)
+    // settles once the source is let go of too, so a caller never sees it still being read
+    return prepared.promise.then(
+      async (result: Result<T>) => {
+        await released()
+        if (!prepared.copying) {
+          throw new PgDriverError(COPY_MISUSE, 'copyFrom() runs COPY ... FROM STDIN; this was not one')
+        }
+        return result
+      },
+      async (error: unknown) => {
+        await released()
+        throw error
+      },
+    )
+  }
+
+  /**
+   * Runs `COPY ... TO STDOUT` and yields its data as it arrives, in Buffers of the statement's format (text:
+   * usually one row per Buffer; binary: pieces of the stream). While the loop is behind, the socket is not
+   * read (the server waits). Leaving the loop early cancels the COPY.
+   * @example for await (const chunk of sql`copy items to stdout with (format csv)`.copyTo()) out.write(chunk)
+   */
+  copyTo(): AsyncIterableIterator<Buffer> {
+    this.#copy = COPY_OUT
+    const prepared = this.#prepare()
+    if (!(prepared instanceof Execution)) {
+      return (async function* fail(): AsyncGenerator<Buffer> {
+        throw await prepared.catch((error: unknown) => error)
+      })()
+    }
+    const chunks = copyOut(prepared)
+    this.#runner.dispatchExclusive(prepared)
+    return chunks
+  }
+
+  /** `copyTo()` as a Node Readable, for `pipeline(sql\`copy ... to stdout\`.copyToStream(), file)`. */
+  copyToStream(): Readable {
+    return Readable.from(this.copyTo(), { objectMode: false })
   }
 
   /**
@@ -220,14 +296,16 @@ export class Query<T = Row> extends SqlPart implements PromiseLike<Result<T>> {
         types = out.types
       }
     }
-    if (this.#simple && params.length > 0) {
+    if ((this.#simple || this.#copy !== 0) && params.length > 0) {
+      const what = this.#simple ? 'simple()' : 'COPY'
       return Promise.reject(
-        new ParameterError(0, 'simple() sends the text as it is and takes no parameters; interpolate no values'),
+        new ParameterError(0, `${what} sends the text as it is and takes no parameters; interpolate no values`),
       )
     }
     const ex = new Execution(text, params, types, this.#mode, this.#origin, this.#runner.hooks, signal)
     if (this.#simple) ex.results = []
     ex.cursorSize = this.#cursorSize
+    ex.copy = this.#copy
     return ex
   }
 

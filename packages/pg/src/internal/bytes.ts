@@ -173,3 +173,45 @@ export function writeFlush(w: Writer): void {
   w.buffer.writeInt32BE(4, w.length + 1)
   w.length += 5
 }
+
+/** CopyData ('d'): a piece of COPY FROM STDIN's data; pieces need not end at row boundaries. */
+export function writeCopyData(w: Writer, chunk: string | Uint8Array): void {
+  const start = w.length
+  if (typeof chunk === 'string') {
+    // utf8 takes at most 3 bytes per UTF-16 unit; avoids measuring the string twice
+    w.ensure(5 + chunk.length * 3)
+    const written = w.buffer.utf8Write(chunk, start + 5)
+    w.buffer[start] = 0x64 /* d */
+    w.buffer.writeInt32BE(written + 4, start + 1)
+    w.length = start + 5 + written
+  } else {
+    w.ensure(5 + chunk.length)
+    w.buffer[start] = 0x64 /* d */
+    w.buffer.writeInt32BE(chunk.length + 4, start + 1)
+    w.buffer.set(chunk, start + 5)
+    w.length = start + 5 + chunk.length
+  }
+}
+
+/** The header of a CopyData ('d') message whose `bytes` are written separately (a large chunk, not copied). */
+export function copyDataHeader(bytes: number): Buffer {
+  const header = Buffer.allocUnsafe(5)
+  header[0] = 0x64 /* d */
+  header.writeInt32BE(bytes + 4, 1)
+  return header
+}
+
+/** CopyDone ('c'): the end of COPY FROM STDIN's data. */
+export function writeCopyDone(w: Writer): void {
+  w.ensure(5)
+  w.buffer[w.length] = 0x63 /* c */
+  w.buffer.writeInt32BE(4, w.length + 1)
+  w.length += 5
+}
+
+/** CopyFail ('f'): abort COPY FROM STDIN; the server rolls the COPY back with an error carrying `message`. */
+export function writeCopyFail(w: Writer, message: string): void {
+  w.begin(0x66 /* f */)
+  w.cstring(message)
+  w.end()
+}

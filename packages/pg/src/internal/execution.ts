@@ -11,6 +11,10 @@ export const OBJECTS = 0
 /** Rows as arrays, in column order (`.values()`). */
 export const VALUES = 1
 
+/** `Execution.copy`: what the caller will do with a COPY (sent with the simple protocol, alone on its connection). */
+export const COPY_IN = 1
+export const COPY_OUT = 2
+
 export class Execution {
   readonly text: string
   readonly params: readonly unknown[]
@@ -43,6 +47,16 @@ export class Execution {
   onBatch: ((rows: Result<any>, last: boolean) => void) | undefined = undefined
   /** The connection a cursor runs on, to ask for more rows or end it. */
   connection: import('../connection.ts').Connection | undefined = undefined
+  /** COPY_IN (`copyFrom`) or COPY_OUT (`copyTo`); 0 for anything else. */
+  copy = 0
+  /** CopyInResponse arrived: start sending the data. */
+  onCopyIn: ((connection: import('../connection.ts').Connection) => void) | undefined = undefined
+  /** A CopyData of COPY TO STDOUT (a view of the socket's bytes; undefined once the consumer left: dropped). */
+  onCopyData: ((chunk: Buffer) => void) | undefined = undefined
+  /** The server entered copy mode (CopyInResponse or CopyOutResponse arrived). */
+  copying = false
+  /** The consumer of COPY TO STDOUT left early and the COPY was cancelled: its 57014 is expected. */
+  copyAbandoned = false
   /** A cursor's Sync was written: ReadyForQuery will settle it. */
   synced = false
   /** Its statement is being described before it is bound (a JS array parameter: JSON or array?). */

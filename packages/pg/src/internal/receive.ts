@@ -4,13 +4,13 @@
 // buffer; the rest go through pg-protocol's parser.
 import { Parser } from 'pg-protocol/dist/parser.js'
 import type { Connection } from '../connection.ts'
-import { PgDriverError, PostgresError, ProtocolError, STALE_STATEMENT } from '../errors.ts'
+import { COPY_MISUSE, PgDriverError, PostgresError, ProtocolError, STALE_STATEMENT } from '../errors.ts'
 import { applyCommandTag, Result } from '../result.ts'
 import { TYPE_LOOKUP, type TypeRow } from '../types/registry.ts'
 import { authenticate } from './authenticate.ts'
 import { type FastBuffer, fast } from './bytes.ts'
 import { startCancelling } from './cancel.ts'
-import { callHook, Execution, OBJECTS, VALUES } from './execution.ts'
+import { COPY_OUT, callHook, Execution, OBJECTS, VALUES } from './execution.ts'
 import { type Column, rowMaker, unknownTypes } from './statement.ts'
 
 // one parser for every connection: it is only ever handed single complete messages
@@ -56,6 +56,17 @@ export function handleMessage(c: Connection, code: number, buf: Buffer, start: n
       return
     case 0x6e /* n */:
       NoData(c)
+      return
+    case 0x64 /* d */:
+      CopyData(c, buf, start, end)
+      return
+    case 0x47 /* G */:
+      CopyInResponse(c)
+      return
+    case 0x48 /* H */:
+      CopyOutResponse(c)
+      return
+    case 0x63 /* c */: // CopyDone: CommandComplete follows
       return
     case 0x73 /* s */:
       PortalSuspended(c)
@@ -255,7 +266,7 @@ function ReadyForQuery(c: Connection, status: number): void {
   }
   const ex = c.shift()
   if (ex === undefined) return
-  if (ex.cursorSize > 0 && ex.synced) {
+  if ((ex.cursorSize > 0 && ex.synced) || ex.copy !== 0) {
     ex.finish()
     c.releaseHeld()
   } else if (ex.describing) c.resumeAfterDescribe(ex)
@@ -324,6 +335,48 @@ function ParameterDescription(c: Connection, buf: FastBuffer, start: number): vo
   for (let i = 0; i < count; i++) types[i] = buf.readUInt32BE(start + 2 + i * 4)
   if (ex.statement !== undefined) ex.statement.parameterTypes = types
   else ex.describedTypes = types
+}
+
+/**
+ * The server waits for COPY FROM STDIN's data (Int8 format, Int16 columns, Int16 format each: not needed, the
+ * statement chose them). Without a source to send (`copyFrom` was not used) it is aborted with CopyFail at once.
+ */
+function CopyInResponse(c: Connection): void {
+  const ex = c.current
+  if (ex === undefined) return
+  ex.copying = true
+  if (ex.onCopyIn !== undefined) {
+    ex.onCopyIn(c)
+    return
+  }
+  const error = copyMisuse('COPY ... FROM STDIN takes its data from .copyFrom(source)')
+  if (ex.copy === 0 && c.inFlight > 1) {
+    // queries pipelined behind it reached the server in copy mode and aborted it; their answers cannot be
+    // told apart any more: close the session rather than hand out a wrong result
+    ex.fail(error)
+    c.destroy(error)
+    return
+  }
+  ex.fail(error)
+  // sent with the extended protocol, the Sync that followed it was ignored in copy mode: send another
+  c.copyFail('no data source: use .copyFrom(source)', ex.copy === 0)
+}
+
+/** COPY TO STDOUT starts sending CopyData; without a consumer (`copyTo` was not used) the data is dropped. */
+function CopyOutResponse(c: Connection): void {
+  const ex = c.current
+  if (ex === undefined) return
+  ex.copying = true
+  if (ex.copy !== COPY_OUT) ex.fail(copyMisuse('COPY ... TO STDOUT hands its data to .copyTo()'))
+}
+
+function CopyData(c: Connection, buf: Buffer, start: number, end: number): void {
+  // a view, not a copy: the socket's chunk is not reused, and the consumer usually writes it out at once
+  c.current?.onCopyData?.(buf.subarray(start, end))
+}
+
+function copyMisuse(message: string): PgDriverError {
+  return new PgDriverError(COPY_MISUSE, message)
 }
 
 /**

@@ -79,7 +79,8 @@ export function writeExecution(
       `too many parameters: ${count} (the protocol allows at most ${MAX_PARAMETERS} per query)`,
     )
   }
-  if (ex.results !== undefined) {
+  if (ex.results !== undefined || ex.copy !== 0) {
+    // .simple() and COPY (which takes no parameters) go with the simple protocol
     writeQuery(w, ex.text)
     return
   }
