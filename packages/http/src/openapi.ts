@@ -3,9 +3,11 @@
 // named schemas under components, an operationId for every operation, the error answers each route declares,
 // and a 422 only where a schema validates input.
 import { STATUS_CODES } from 'node:http'
+import type { Dependency } from './depends.ts'
 import { ComponentSchemas, type Warn } from './openapi-schemas.ts'
 import type { RouteConfig, Schema } from './route.ts'
 import type { JsonSchema } from './schema.ts'
+import { routeSecurity } from './security.ts'
 
 export interface OpenAPIInfo {
   title?: string
@@ -15,6 +17,8 @@ export interface OpenAPIInfo {
   errorFormat?: 'fastapi' | 'problem'
   /** Told about every schema part the document cannot describe exactly (route and field named). */
   logger?: { warn?(details: object, message?: string): void }
+  /** The app's own dependencies: security schemes among them apply to every route. */
+  dependencies?: readonly Dependency<unknown>[]
 }
 
 /** One documented answer of a route besides its success: a description, and the body's schema. */
@@ -131,6 +135,7 @@ export function buildOpenAPI(info: OpenAPIInfo, routes: readonly DocumentedRoute
     : { 'application/json': { schema: { $ref: '#/components/schemas/HTTPValidationError' } } }
   const ids = new OperationIds(routes)
   const paths: Record<string, Record<string, unknown>> = {}
+  const securitySchemes: Record<string, JsonSchema> = {}
 
   for (const route of routes) {
     const { method, pattern, config } = route
@@ -196,6 +201,22 @@ export function buildOpenAPI(info: OpenAPIInfo, routes: readonly DocumentedRoute
         }
       }
       if (validates) responses['422'] ??= { description: 'Validation Error', content: validationBody }
+      const security = routeSecurity([
+        ...(info.dependencies ?? []),
+        ...(config.dependencies ?? []),
+        ...Object.values(config.deps ?? {}),
+      ])
+      if (security !== undefined) {
+        for (const [name, scheme] of security.schemes) {
+          const known = securitySchemes[name]
+          if (known !== undefined && JSON.stringify(known) !== JSON.stringify(scheme))
+            warn(`OpenAPI: two different security schemes are named '${name}'; give one a schemeName`)
+          else securitySchemes[name] = scheme
+        }
+        responses['401'] ??= { description: 'Not authenticated', content: errorBody }
+        if (Object.values(security.requirement).some((scopes) => scopes.length > 0))
+          responses['403'] ??= { description: 'Not enough permissions', content: errorBody }
+      }
       paths[path] ??= {}
       paths[path][m] = {
         ...(config.tags !== undefined && config.tags.length > 0 && { tags: [...config.tags] }),
@@ -203,6 +224,9 @@ export function buildOpenAPI(info: OpenAPIInfo, routes: readonly DocumentedRoute
         ...(config.description !== undefined && { description: config.description }),
         operationId: ids.of(route, m, path),
         ...(config.deprecated && { deprecated: true }),
+        ...(security !== undefined && {
+          security: security.optional ? [security.requirement, {}] : [security.requirement],
+        }),
         ...(parameters.length > 0 && { parameters }),
         ...(config.body !== undefined && {
           requestBody: {
@@ -224,7 +248,7 @@ export function buildOpenAPI(info: OpenAPIInfo, routes: readonly DocumentedRoute
       ...(info.description && { description: info.description }),
     },
     paths,
-    components: { schemas },
+    components: { schemas, ...(Object.keys(securitySchemes).length > 0 && { securitySchemes }) },
   }
 }
 

@@ -96,7 +96,7 @@ describe('component schemas', () => {
     const Note = z.object({ id: z.number(), text: z.string(), tags: z.array(Tag) }).meta({ id: 'Note' })
     const app = new App()
     app.get('/notes', { response: z.array(Note) }, () => [])
-    app.get('/notes/{id:int}', { response: Note }, () => null)
+    app.get('/notes/{id:int}', { response: Note }, () => ({ id: 1, text: 'a', tags: [] }))
     app.get('/tags', { response: z.array(Tag) }, () => [])
     const doc = app.openapi() as any
     expect(doc.paths['/notes/{id}'].get.responses['200'].content['application/json'].schema).toEqual({
