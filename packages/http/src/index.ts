@@ -9,6 +9,7 @@ export {
   type Middleware,
   type WebSocketHandler,
 } from './app.ts'
+export { BackgroundTaskError, BackgroundTasks } from './background.ts'
 export { APIRouter, type RouterOptions } from './collector.ts'
 export { RequestContext } from './context.ts'
 export { CookieError, type CookieOptions, CookieSigner, type SignedValue, serializeCookie } from './cookies.ts'
