@@ -333,6 +333,34 @@ describe('Response.file with root', () => {
     expect((await app.inject('/follow/..%2Fsecret.txt')).status).toBe(404)
   })
 
+  it('regression (issue 19): {rest:path} + Response.file(rest, { root }) never serves ../../ over a raw socket', async () => {
+    const app = new App()
+    app.get('/assets/{rest:path}', ({ params }) => Response.file(params.rest, { root: join(root, 'sub') }))
+    const server = await listen(app, { port: 0 })
+    try {
+      const ok = await rawExchange(
+        server.port,
+        'GET /assets/page.html HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n',
+      )
+      expect(ok).toContain('<p>page</p>')
+      for (const target of [
+        '../../secret.txt',
+        '%2e%2e/%2e%2e/secret.txt',
+        '..%2F..%2Fsecret.txt',
+        '%2E%2E%2F%2E%2E%2Fsecret.txt',
+      ]) {
+        const raw = await rawExchange(
+          server.port,
+          `GET /assets/${target} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`,
+        )
+        expect(raw.slice(9, 12), target).toBe('404')
+        expect(raw).not.toContain(SECRET)
+      }
+    } finally {
+      await server.close()
+    }
+  })
+
   it('still serves an absolute path without root, with its length and type', async () => {
     const app = new App()
     app.get('/f', () => Response.file(join(root, 'app.js')))
