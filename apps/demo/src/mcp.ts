@@ -3,10 +3,11 @@
 // as for HTTP; a streamed route (GET /jobs/run) reports each step as a progress notification, and a cancelled
 // call aborts the route's signal (the job stops).
 import type { App } from 'fasterapi'
-import { type McpServer, mcp } from 'fasterapi/mcp'
+import type { McpServer } from 'fasterapi/mcp'
+import 'fasterapi/mcp' // adds app.mcp()
 
 export function mcpTools(app: App): McpServer {
-  return mcp(app, {
+  return app.mcp({
     path: '/mcp',
     name: 'fasterapi-demo',
     instructions:

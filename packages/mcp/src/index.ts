@@ -1,3 +1,5 @@
+import './app-method.ts' // installs app.mcp(options) and its type on App
+
 export type { ContentItem, ToolResult } from './call.ts'
 export { ErrorCode, McpConfigError, McpRequestError } from './errors.ts'
 export { type McpOptions, McpServer, mcp } from './mcp.ts'
