@@ -3,6 +3,7 @@
 // and its result is serialized on the way out. A client that leaves aborts the task.
 import type { Executor, Task } from '@fasterapi/executor'
 import { Future } from '@fasterapi/futures'
+import type { RequestContext } from './context.ts'
 import type { Dependency, DependencyMap } from './depends.ts'
 import { HTTPException, RouteDefinitionError } from './errors.ts'
 import { executorModule } from './internal/lazy.ts'
@@ -23,21 +24,32 @@ export interface OffloadOptions {
   timeout?: number
 }
 
+/** What an offloaded handler needs of the route's arguments: the route's validated values must fit the task's input. */
+export interface OffloadArgs<I extends OffloadInput<any, any, any, any>> {
+  params: I['params']
+  query: I['query']
+  body: I['body']
+  deps: I['deps']
+  request: RequestContext
+  signal: AbortSignal
+}
+
 const kOffload = Symbol('offload')
 
 type OffloadHandler = ((args: HandlerArgs<string, {}>) => unknown) & { [kOffload]: true }
 
 /**
- * A handler that runs `task` on `executor` with the validated input.
+ * A handler that runs `task` on `executor` with the validated input. The task's input type is checked against
+ * the route's schemas: a route whose body (params, query, deps) does not fit the task's input does not compile.
  * @example
  * const tasks = defineTasks<typeof import('./reports.ts')>(new URL('./reports.ts', import.meta.url))
  * app.post('/reports', { body: ReportRequest }, offload(executor, tasks.build))
  */
-export function offload<O>(
+export function offload<I extends OffloadInput<any, any, any, any>, O>(
   executor: Executor,
-  task: Task<OffloadInput<any, any, any, any>, O>,
+  task: Task<I, O>,
   options: OffloadOptions = {},
-) {
+): (args: OffloadArgs<NoInfer<I>>) => Future<O> {
   // the executor's module is loaded already (the caller built `executor` with it); the http package only
   // imports it here, so an app without offloaded routes never loads piscina
   void executorModule.load().catch(() => {})
@@ -48,7 +60,7 @@ export function offload<O>(
       throw new Error(`A dependency value cannot be sent to a worker: ${refused.path} is ${refused.reason}`)
     }
     return executor
-      .run(task, input, {
+      .run(task, input as I, {
         signal: args.request.signal,
         ...(options.priority !== undefined && { priority: options.priority }),
         ...(options.timeout !== undefined && { timeout: options.timeout }),
@@ -60,7 +72,7 @@ export function offload<O>(
     return loaded !== undefined ? run(args, loaded) : Future.from(executorModule.load()).then((m) => run(args, m))
   }) as OffloadHandler
   handler[kOffload] = true
-  return handler as unknown as (args: HandlerArgs<any, any>) => Future<O>
+  return handler as unknown as (args: OffloadArgs<NoInfer<I>>) => Future<O>
 }
 
 export function isOffloaded(handler: unknown): boolean {

@@ -29,7 +29,15 @@ import {
   validate,
   withTimeout,
 } from './pipeline.ts'
-import { type InferOutput, isStandardSchema, type JsonSchema, jsonSchemaOf, type StandardSchemaV1 } from './schema.ts'
+import type { Response } from './response.ts'
+import {
+  type InferInput,
+  type InferOutput,
+  isStandardSchema,
+  type JsonSchema,
+  jsonSchemaOf,
+  type StandardSchemaV1,
+} from './schema.ts'
 import { compileSerializer } from './serializer.ts'
 
 export type Schema = StandardSchemaV1<any, any>
@@ -85,7 +93,16 @@ export interface HandlerArgs<P extends string, C extends RouteConfig> {
   signal: AbortSignal
 }
 
-export type Handler<P extends string, C extends RouteConfig> = (args: HandlerArgs<P, C>) => unknown
+/** What a handler may answer: with a `response` schema, a value that schema accepts (checked at compile time) or a Response. */
+export type HandlerResult<C extends RouteConfig> = C extends { response: infer S }
+  ? S extends Schema
+    ? InferInput<S> | Response
+    : unknown
+  : unknown
+
+export type Handler<P extends string, C extends RouteConfig> = (
+  args: HandlerArgs<P, C>,
+) => HandlerResult<C> | PromiseLike<HandlerResult<C>>
 
 export interface RouteDefinition {
   methods: readonly string[]

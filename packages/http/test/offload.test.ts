@@ -30,7 +30,7 @@ describe('routes offloaded to the executor', () => {
     a.get('/echo/{id:int}', { query: z.object({ q: z.string() }), deps: { region } }, offload(executor, tasks.echo))
     a.post('/conflict', {}, offload(executor, tasks.conflict))
     a.get('/crash', {}, offload(executor, tasks.crash))
-    a.get('/spin', {}, offload(executor, tasks.spin))
+    a.get('/spin', { query: z.object({ ms: z.string() }) }, offload(executor, tasks.spin))
     a.get('/ping', () => 'pong')
     return a
   }
