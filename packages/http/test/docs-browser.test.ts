@@ -6,7 +6,8 @@ import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { mountDocs } from '../src/docs.ts'
-import { App, HTTPException, listen, type RunningServer } from '../src/index.ts'
+import { App, Depends, HTTPException, listen, type RunningServer } from '../src/index.ts'
+import { APIKeyHeader, OAuth2PasswordBearer, Security, securityScopes } from '../src/security.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 
@@ -30,14 +31,45 @@ function notesApp() {
   return app
 }
 
+// OAuth2 password flow with scopes, and an API key: what the docs page's Authorize button fills in
+function protectedApp() {
+  const app = new App({ title: 'Protected', openapiUrl: null })
+  const oauth2 = OAuth2PasswordBearer({ tokenUrl: '/token', scopes: { 'notes:read': 'Read notes' } })
+  const user = Depends(
+    (input) => {
+      if (input.deps.token !== 'token-for-ann') throw new HTTPException(401, 'Invalid token')
+      const granted = ['notes:read']
+      if (!securityScopes(input).scopes.every((s) => granted.includes(s))) throw new HTTPException(403)
+      return 'ann'
+    },
+    { deps: { token: oauth2 } },
+  )
+  app.post(
+    '/token',
+    {
+      body: z.object({ username: z.string(), password: z.string(), scope: z.string().optional() }),
+      bodyTypes: ['form'],
+    },
+    ({ body }) => {
+      if (body.password !== 'secret') throw new HTTPException(400, 'Incorrect username or password')
+      return { access_token: `token-for-${body.username}`, token_type: 'bearer' }
+    },
+  )
+  app.get('/notes', { deps: { user: Security(user, ['notes:read']) } }, ({ deps }) => ({ owner: deps.user }))
+  app.get('/stats', { deps: { key: APIKeyHeader({ name: 'x-api-key' }) } }, ({ deps }) => ({ key: deps.key }))
+  mountDocs(app, { title: 'Protected' })
+  return app
+}
+
 let server: RunningServer | undefined
+let secured: RunningServer | undefined
 let browser: Browser | undefined
 const foreign: string[] = []
 const cspViolations: string[] = []
 
-async function open(path: string): Promise<Page> {
+async function open(path: string, on = server!): Promise<Page> {
   const page = await browser!.newPage()
-  const origin = new URL(server!.url).origin
+  const origin = new URL(on.url).origin
   await page.route('**/*', (route) => {
     if (new URL(route.request().url()).origin === origin) return route.continue()
     foreign.push(route.request().url())
@@ -46,7 +78,7 @@ async function open(path: string): Promise<Page> {
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text())
   })
-  await page.goto(new URL(path, server!.url).href)
+  await page.goto(new URL(path, on.url).href)
   return page
 }
 
@@ -54,6 +86,7 @@ async function open(path: string): Promise<Page> {
 describe.skipIf(!existsSync(CHROMIUM))('the docs pages in headless Chromium, offline', () => {
   beforeAll(async () => {
     server = await listen(notesApp(), { port: 0 })
+    secured = await listen(protectedApp(), { port: 0 })
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
@@ -62,6 +95,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the docs pages in headless Chromium, off
   afterAll(async () => {
     await browser?.close()
     await server?.close()
+    await secured?.close()
   })
 
   it('Swagger UI renders every operation and "Try it out" shows the real answer', async () => {
@@ -106,5 +140,41 @@ describe.skipIf(!existsSync(CHROMIUM))('the docs pages in headless Chromium, off
     expect(foreign).toEqual([])
     // ReDoc's "API docs by Redocly" footer links its logo from a CDN: the page's CSP refuses it, nothing else
     expect(cspViolations.every((v) => v.includes('cdn.redoc.ly/redoc/logo-mini.svg'))).toBe(true)
+  })
+
+  // Try it out on an operation of /docs and the status and body it shows
+  async function tryItOut(page: Page, method: string, path: string) {
+    const op = page.locator(`.opblock-${method}`, { has: page.locator(`[data-path="${path}"]`) })
+    await op.locator('.opblock-summary').click()
+    await op.locator('.try-out__btn').click()
+    await op.locator('button.execute').click()
+    const live = op.locator('.live-responses-table .response')
+    await live.waitFor()
+    const status = (await live.locator('.response-col_status').textContent())?.trim()
+    const body = JSON.parse((await live.locator('.response-col_description pre').first().textContent()) ?? 'null')
+    await op.locator('.try-out__btn').click() // Cancel: back to the operation as it was
+    await op.locator('.opblock-summary').click() // collapsed
+    return { status, body }
+  }
+
+  it('Authorize (OAuth2 password flow, API key) makes Try it out on protected routes answer 200', async () => {
+    const page = await open('/docs', secured)
+    await page.waitForSelector('.opblock')
+    expect(await tryItOut(page, 'get', '/notes')).toEqual({ status: '401', body: { detail: 'Not authenticated' } })
+
+    await page.locator('.auth-wrapper button.authorize').click()
+    const modal = page.locator('.modal-ux')
+    await modal.locator('#oauth_username').fill('ann')
+    await modal.locator('#oauth_password').fill('secret')
+    await modal.locator('label[for="notes:read-password-checkbox-OAuth2PasswordBearer"]').click() // the scope
+    await modal.locator('.auth-container', { hasText: 'x-api-key' }).locator('input[type="text"]').fill('k-123')
+    for (const button of await modal.locator('.auth-btn-wrapper button.authorize').all()) await button.click()
+    await modal.getByText('Logout').first().waitFor()
+    await modal.locator('button.btn-done').first().click()
+
+    expect(await tryItOut(page, 'get', '/notes')).toEqual({ status: '200', body: { owner: 'ann' } })
+    expect(await tryItOut(page, 'get', '/stats')).toEqual({ status: '200', body: { key: 'k-123' } })
+    await page.close()
+    expect(foreign).toEqual([])
   })
 })
