@@ -15,6 +15,7 @@ export { RequestContext } from './context.ts'
 export { CookieError, type CookieOptions, CookieSigner, type SignedValue, serializeCookie } from './cookies.ts'
 export { type CorsOptions, CorsOptionsError, cors } from './cors.ts'
 export { Dependency, type DependencyInput, type DependencyMap, type DependencyValues, Depends } from './depends.ts'
+export { type DocsOptions, mountDocs } from './docs.ts'
 export {
   HTTPException,
   MiddlewareError,
@@ -26,9 +27,24 @@ export {
 export { type Exchange, NodeExchange } from './exchange.ts'
 export { type FieldPart, type FilePart, type FormData, type FormValue, type Part, UploadFile } from './multipart.ts'
 export { type OffloadInput, type OffloadOptions, offload } from './offload.ts'
+export { defaultOperationId, type OpenAPIInfo, type ResponseDoc, type RouteDocs } from './openapi.ts'
+export { named } from './openapi-schemas.ts'
 export { type FileInit, Response, type ResponseInit } from './response.ts'
 export type { Handler, HandlerArgs, RouteConfig } from './route.ts'
 export type { InferInput, InferOutput, StandardSchemaV1 } from './schema.ts'
+export {
+  APIKeyCookie,
+  APIKeyHeader,
+  APIKeyQuery,
+  type HTTPAuthorizationCredentials,
+  HTTPBasic,
+  type HTTPBasicCredentials,
+  HTTPBearer,
+  OAuth2PasswordBearer,
+  Security,
+  type SecurityScopes,
+  securityScopes,
+} from './security.ts'
 export { type ListenOptions, listen, type RunningServer } from './server.ts'
 export { type StaticFilesOptions, staticFiles, UnsafePathError } from './static-files.ts'
 export { type CloseInfo, type Message, Room, WebSocketConnection, type WebSocketOptions } from './websocket.ts'
