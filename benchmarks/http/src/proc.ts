@@ -95,8 +95,9 @@ export class ServerProcess {
     this.url = url
   }
 
-  static async start(name: string, keepAliveTimeout?: number): Promise<ServerProcess> {
-    const argv = [...pin(0), process.execPath, ...NODE_FLAGS, '--expose-gc', script('./child.ts'), name]
+  /** `flags`: extra Node/V8 flags for the server process (the steady-state run's experiments). */
+  static async start(name: string, keepAliveTimeout?: number, flags: readonly string[] = []): Promise<ServerProcess> {
+    const argv = [...pin(0), process.execPath, ...NODE_FLAGS, '--expose-gc', ...flags, script('./child.ts'), name]
     if (keepAliveTimeout !== undefined) argv.push(String(keepAliveTimeout))
     const child = spawnRaised(argv)
     const lines = new Lines(child, `server ${name}`)
@@ -120,6 +121,14 @@ export class ServerProcess {
     const answer = this.#lines.next('CPU')
     this.#child.stdin!.write('cpu\n')
     return Number(await answer)
+  }
+
+  /** GC pauses so far: how many, their total duration in ms, and how many were full (mark-compact) GCs. */
+  async gc(): Promise<{ count: number; ms: number; major: number }> {
+    const answer = this.#lines.next('GC')
+    this.#child.stdin!.write('gc\n')
+    const [count, ms, major] = (await answer).split(' ').map(Number)
+    return { count: count!, ms: ms!, major: major! }
   }
 
   async stop(): Promise<void> {

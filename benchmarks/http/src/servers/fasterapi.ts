@@ -4,8 +4,9 @@ import { App, listen } from '@fasterapi/http'
 import { CATALOG, created, HELLO, Item, UserQuery } from '../scenarios.ts'
 import { HOST, type Started, type StartOptions } from './types.ts'
 
-export function app(): App {
-  const app = new App({ compression: true })
+/** The benchmark's app; `AppClass` lets the in-process pipeline benchmark build it from another checkout. */
+export function app(AppClass: typeof App = App): App {
+  const app = new AppClass({ compression: true })
   app.get('/', () => HELLO)
   app.get('/users/{id:int}', { query: UserQuery }, ({ params, query }) => ({
     id: params.id,
