@@ -7,6 +7,7 @@ export {
   type Transaction,
   type TransactionSql,
 } from './client.ts'
+export type { CopySource } from './copy.ts'
 export {
   AcquireTimeoutError,
   AuthenticationError,
