@@ -11,8 +11,12 @@ export interface BusMessage {
 
 /** The transport between channels of the same name. */
 export interface ChannelBus {
-  /** Sends a message to every subscriber of `channel`, in every process, this one included. */
-  publish(channel: string, message: BusMessage): void | PromiseLike<void>
+  /**
+   * Sends a message to every subscriber of `channel`, in every process, this one included. A bus that
+   * numbers events itself (a database sequence) returns the id it delivers them under; the channel's
+   * `publish` then resolves with that id instead of `message.id`.
+   */
+  publish(channel: string, message: BusMessage): void | string | PromiseLike<void | string>
   /** Calls `deliver` for each message published on `channel`, in publication order; returns the unsubscribe. */
   subscribe(channel: string, deliver: (message: BusMessage) => void): () => void
 }

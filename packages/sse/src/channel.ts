@@ -89,8 +89,9 @@ export class Channel {
   }
 
   /**
-   * Publishes one event to every subscriber (through the bus when there is one) and returns its id;
-   * the Future settles when the bus accepted it (at once without a bus).
+   * Publishes one event to every subscriber (through the bus when there is one) and returns its id (the
+   * bus's own when it numbers events, as the PostgreSQL bus does); the Future settles when the bus accepted
+   * it (at once without a bus).
    * @example
    * channel.publish({ event: 'price', json: { symbol: 'ACME', price: 12.5 } })
    */
@@ -103,7 +104,9 @@ export class Channel {
       return Future.ready(id)
     }
     const sent = bus.publish(this.name, { id, event: encoded.event, data: encoded.data })
-    return isThenable(sent) ? Future.from(sent).then(() => id) : Future.ready(id)
+    // a bus that numbers the events itself answers with the id they are delivered under
+    if (isThenable(sent)) return Future.from(sent).then((assigned) => (typeof assigned === 'string' ? assigned : id))
+    return Future.ready(typeof sent === 'string' ? sent : id)
   }
 
   /** Stops listening to the bus and forgets every subscriber; sessions stay open. */

@@ -167,6 +167,14 @@ describe('Channel', () => {
     expect(delivered).toEqual(['1'])
   })
 
+  it('resolves publish with the id a numbering bus assigned, synchronously or not', async () => {
+    let next = 41
+    const sync: ChannelBus = { publish: () => String(++next), subscribe: () => () => {} }
+    const later: ChannelBus = { publish: async () => String(++next), subscribe: () => () => {} }
+    expect(await new Channel('numbered', { bus: sync }).publish({ data: 'x' })).toBe('42')
+    expect(await new Channel('numbered', { bus: later }).publish({ data: 'y' })).toBe('43')
+  })
+
   it('replaces the filter when a subscribed session subscribes again, replaying nothing twice', async () => {
     const channel = new Channel('c')
     channel.publish({ event: 'a', data: 'old' })
