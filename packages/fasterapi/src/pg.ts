@@ -4,9 +4,14 @@ export {
   type Column,
   ConnectionError,
   type ConnectionOptions,
+  type CopySource,
   type CreatePoolOptions,
   createPool,
   escapeIdentifier,
+  type ListenerOptions,
+  type ListenHandle,
+  type ListenOptions,
+  NotifyPayloadTooLargeError,
   OptionError,
   oids,
   ParameterError,
@@ -36,6 +41,7 @@ export {
 } from '@fasterapi/pg'
 export { type Database, DatabaseNotStartedError, type DatabaseOptions, database } from './database.ts'
 export { EmbeddedPostgresError, MigrationError } from './errors.ts'
+export { EventBusError, PostgresBus, type PostgresBusOptions } from './event-bus.ts'
 export {
   type EmbeddedPostgres,
   type EmbeddedPostgresOptions,
