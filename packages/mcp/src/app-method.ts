@@ -3,7 +3,8 @@
 // re-export included), and importing this package installs it on `App.prototype`, once.
 import { App } from '@fasterapi/http'
 import { McpConfigError } from './errors.ts'
-import { type McpOptions, type McpServer, mcp } from './mcp.ts'
+import { type McpServer, mcp } from './mcp.ts'
+import type { McpOptions } from './options.ts'
 
 declare module '@fasterapi/http' {
   interface App {
