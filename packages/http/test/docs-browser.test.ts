@@ -27,6 +27,8 @@ function notesApp() {
     return note
   })
   app.delete('/notes/{id:int}', { status: 204 }, ({ params }) => void notes.delete(params.id))
+  // an array query parameter: Swagger UI sends one item as ?tag=a, which must arrive as ['a']
+  app.get('/tags', { query: z.object({ tag: z.array(z.string()) }) }, ({ query }) => ({ tags: query.tag }))
   mountDocs(app, { title: 'Notes' })
   return app
 }
@@ -108,7 +110,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the docs pages in headless Chromium, off
         return `${method} ${path}`
       }),
     )
-    expect(operations.sort()).toEqual(['DELETE /notes/{id}', 'GET /notes', 'GET /notes/{id}', 'POST /notes'])
+    expect(operations.sort()).toEqual([
+      'DELETE /notes/{id}',
+      'GET /notes',
+      'GET /notes/{id}',
+      'GET /tags',
+      'POST /notes',
+    ])
 
     const op = page.locator('.opblock-get', { has: page.locator('[data-path="/notes/{id}"]') })
     await op.locator('.opblock-summary').click()
@@ -127,12 +135,30 @@ describe.skipIf(!existsSync(CHROMIUM))('the docs pages in headless Chromium, off
     expect(cspViolations).toEqual([])
   })
 
+  it('Try it out with one item of an array query parameter answers 200 with a one-item array', async () => {
+    const page = await open('/docs')
+    const op = page.locator('.opblock-get', { has: page.locator('[data-path="/tags"]') })
+    await op.locator('.opblock-summary').click()
+    await op.locator('.try-out__btn').click()
+    await op.locator('button.json-schema-form-item-add').click()
+    await op.locator('.json-schema-form-item input').fill('urgent')
+    await op.locator('button.execute').click()
+    const live = op.locator('.live-responses-table .response')
+    await live.waitFor()
+    expect(await op.locator('.request-url pre').textContent()).toMatch(/\/tags\?tag=urgent$/)
+    expect((await live.locator('.response-col_status').textContent())?.trim()).toBe('200')
+    expect(JSON.parse((await live.locator('.response-col_description pre').first().textContent()) ?? '')).toEqual({
+      tags: ['urgent'],
+    })
+    await page.close()
+  })
+
   it('ReDoc renders every operation', async () => {
     const page = await open('/redoc')
     // an operation's section id is 'operation/<operationId>', or 'tag/…/paths/<path>/<method>' without one
     const operations = '[data-section-id^="operation/"], [data-section-id*="/paths/"]'
     await page.waitForSelector(operations)
-    expect(await page.locator(operations).count()).toBe(4)
+    expect(await page.locator(operations).count()).toBe(5)
     const text = await page.locator('redoc').innerText()
     expect(text).toContain('List notes')
     expect(text).toContain('One note')
@@ -164,12 +190,16 @@ describe.skipIf(!existsSync(CHROMIUM))('the docs pages in headless Chromium, off
 
     await page.locator('.auth-wrapper button.authorize').click()
     const modal = page.locator('.modal-ux')
-    await modal.locator('#oauth_username').fill('ann')
-    await modal.locator('#oauth_password').fill('secret')
-    await modal.locator('label[for="notes:read-password-checkbox-OAuth2PasswordBearer"]').click() // the scope
-    await modal.locator('.auth-container', { hasText: 'x-api-key' }).locator('input[type="text"]').fill('k-123')
-    for (const button of await modal.locator('.auth-btn-wrapper button.authorize').all()) await button.click()
-    await modal.getByText('Logout').first().waitFor()
+    const oauth = modal.locator('.auth-container', { hasText: 'OAuth2PasswordBearer' })
+    await oauth.locator('#oauth_username').fill('ann')
+    await oauth.locator('#oauth_password').fill('secret')
+    await oauth.locator('label[for="notes:read-password-checkbox-OAuth2PasswordBearer"]').click() // the scope
+    await oauth.locator('button.authorize').click()
+    await oauth.getByText('Logout').waitFor() // the token route answered and the token is kept
+    const key = modal.locator('.auth-container', { hasText: 'x-api-key' })
+    await key.locator('input[type="text"]').fill('k-123')
+    await key.locator('button.authorize').click()
+    await key.getByText('Logout').waitFor()
     await modal.locator('button.btn-done').first().click()
 
     expect(await tryItOut(page, 'get', '/notes')).toEqual({ status: '200', body: { owner: 'ann' } })

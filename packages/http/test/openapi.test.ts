@@ -155,6 +155,23 @@ describe('component schemas', () => {
   })
 })
 
+describe('array query parameters', () => {
+  it('documents a list as an array (form style, exploded) and takes one value as a one-item array', async () => {
+    const app = new App()
+    app.get('/notes', { query: z.object({ tag: z.array(z.string()).optional() }) }, ({ query }) => query.tag ?? [])
+    const [param] = (app.openapi() as any).paths['/notes'].get.parameters
+    expect(param).toEqual({
+      name: 'tag',
+      in: 'query',
+      required: false,
+      schema: { type: 'array', items: { type: 'string' } },
+    })
+    // no `style`/`explode`: a query parameter defaults to form, exploded (OpenAPI 3.1 §4.8.12.4), i.e. ?tag=a&tag=b
+    expect((await app.inject('/notes?tag=a')).json()).toEqual(['a'])
+    expect((await app.inject('/notes?tag=a&tag=b')).json()).toEqual(['a', 'b'])
+  })
+})
+
 describe('values JSON Schema cannot describe', () => {
   it('documents a Date as a date-time string, per field, and serializes it as an ISO string', async () => {
     const { warnings, logger } = recording()
