@@ -251,7 +251,8 @@ function bindSql(runner: Runner): TransactionSql {
     } catch (error) {
       return Promise.reject(error)
     }
-    return helpers.unsafe('select pg_notify($1, $2)', [channel, payload]).then(() => undefined)
+    // a fixed text: no stack captured per call (what sql.unsafe costs), the statement prepared once
+    return new Query(runner, undefined, [channel, payload], 'select pg_notify($1, $2)', undefined).then(() => undefined)
   }
   return Object.assign(sql, helpers, { notify })
 }

@@ -12,9 +12,10 @@ import { sleepUntilWoken, watchSettlement } from './internal/settlement.ts'
 /** What COPY FROM STDIN reads: a Node Readable, an async generator, an array... of Buffers, Uint8Arrays or strings. */
 export type CopySource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>
 
-// COPY TO STDOUT: the socket is paused once this many bytes wait for the consumer, resumed below a quarter of it
+// COPY TO STDOUT: the socket is paused once this many bytes wait for the consumer, resumed when it takes them
 const HIGH_WATER = 1024 * 1024
-const LOW_WATER = HIGH_WATER / 4
+// the first buffer for the next step's rows; it grows as needed
+const PENDING_SIZE = 64 * 1024
 
 // COPY FROM STDIN gives the event loop a turn after this many bytes sent without waiting for 'drain'
 const YIELD_EVERY = 256 * 1024
@@ -68,20 +69,32 @@ async function pump(connection: Connection, ex: Execution, source: CopySource): 
  * Leaving the loop early cancels the COPY (CancelRequest) and drops the rest.
  */
 export function copyOut(ex: Execution): AsyncIterableIterator<Buffer> {
-  const chunks: Buffer[] = []
   const state = watchSettlement(ex)
-  let head = 0
+  // the rows that arrived since the consumer's last step, copied into one buffer: a CopyData is usually one
+  // row, and a Buffer object per row (plus a loop step each) measured slower than copying the bytes
+  let pending = Buffer.allocUnsafe(PENDING_SIZE)
   let queued = 0
   let paused: Connection | undefined
-  // invariant: the socket is paused exactly while `paused` is set, i.e. while `queued` went past HIGH_WATER
-  ex.onCopyData = (chunk) => {
-    chunks.push(chunk)
-    queued += chunk.length
+  // invariant: the socket is paused exactly while `paused` is set, i.e. from `queued` reaching HIGH_WATER
+  // until the consumer takes what waits
+  ex.onCopyData = (buf, start, end) => {
+    const length = end - start
+    if (queued + length > pending.length) {
+      const grown = Buffer.allocUnsafe(Math.max(pending.length * 2, queued + length))
+      pending.copy(grown, 0, 0, queued)
+      pending = grown
+    }
+    const at = queued
+    // short rows: a loop beats the native call (measured 84 against 152 ns for 22 bytes)
+    if (length < 64) for (let i = 0; i < length; i++) pending[at + i] = buf[start + i]!
+    else buf.copy(pending, at, start, end)
+    queued = at + length
     if (queued >= HIGH_WATER && paused === undefined && ex.connection !== undefined) {
       paused = ex.connection
       paused.socket.pause()
     }
-    state.wake?.()
+    // the loop sleeps only on an empty queue: wake it for the first bytes, not for every row
+    if (at === 0) state.wake?.()
   }
   const resume = (): void => {
     paused?.socket.resume()
@@ -90,15 +103,11 @@ export function copyOut(ex: Execution): AsyncIterableIterator<Buffer> {
   async function* iterate(): AsyncGenerator<Buffer> {
     try {
       for (;;) {
-        if (head < chunks.length) {
-          const chunk = chunks[head]!
-          chunks[head++] = undefined as unknown as Buffer
-          if (head === chunks.length) {
-            chunks.length = 0
-            head = 0
-          }
-          queued -= chunk.length
-          if (paused !== undefined && queued <= LOW_WATER) resume()
+        if (queued > 0) {
+          const chunk = pending.subarray(0, queued)
+          pending = Buffer.allocUnsafe(PENDING_SIZE)
+          queued = 0
+          resume()
           yield chunk
           continue
         }
@@ -114,7 +123,7 @@ export function copyOut(ex: Execution): AsyncIterableIterator<Buffer> {
         // left early: drop the rest, cancel the COPY and wait until the connection is free again
         ex.onCopyData = undefined
         ex.copyAbandoned = true
-        chunks.length = 0
+        queued = 0
         resume()
         if (ex.connection !== undefined) cancelExecution(ex.connection, ex, 'the COPY consumer left early')
         await ex.promise.catch(() => undefined)

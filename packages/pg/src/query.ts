@@ -187,9 +187,9 @@ export class Query<T = Row> extends SqlPart implements PromiseLike<Result<T>> {
   }
 
   /**
-   * Runs `COPY ... TO STDOUT` and yields its data as it arrives, in Buffers of the statement's format (text:
-   * usually one row per Buffer; binary: pieces of the stream). While the loop is behind, the socket is not
-   * read (the server waits). Leaving the loop early cancels the COPY.
+   * Runs `COPY ... TO STDOUT` and yields its data as it arrives, in Buffers of the statement's format: each
+   * holds what arrived since the previous step (whole rows in text and CSV, which the server sends one per
+   * message; pieces of the stream in binary). While the loop is behind, the socket is not read (the server waits). Leaving the loop early cancels the COPY.
    * @example for await (const chunk of sql`copy items to stdout with (format csv)`.copyTo()) out.write(chunk)
    */
   copyTo(): AsyncIterableIterator<Buffer> {

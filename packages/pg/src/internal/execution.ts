@@ -51,8 +51,8 @@ export class Execution {
   copy = 0
   /** CopyInResponse arrived: start sending the data. */
   onCopyIn: ((connection: import('../connection.ts').Connection) => void) | undefined = undefined
-  /** A CopyData of COPY TO STDOUT (a view of the socket's bytes; undefined once the consumer left: dropped). */
-  onCopyData: ((chunk: Buffer) => void) | undefined = undefined
+  /** A CopyData of COPY TO STDOUT: bytes `start` to `end` of the socket's `buf` (undefined once the consumer left: dropped). */
+  onCopyData: ((buf: Buffer, start: number, end: number) => void) | undefined = undefined
   /** The server entered copy mode (CopyInResponse or CopyOutResponse arrived). */
   copying = false
   /** The consumer of COPY TO STDOUT left early and the COPY was cancelled: its 57014 is expected. */

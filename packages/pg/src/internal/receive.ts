@@ -35,6 +35,9 @@ function parse(buf: Buffer, start: number, end: number): any {
 
 export function handleMessage(c: Connection, code: number, buf: Buffer, start: number, end: number): void {
   switch (code) {
+    case 0x64 /* d */: // CopyData first: COPY TO STDOUT sends one per row
+      c.current?.onCopyData?.(buf, start, end)
+      return
     case 0x44 /* D */:
       DataRow(c, fast(buf), start)
       return
@@ -56,9 +59,6 @@ export function handleMessage(c: Connection, code: number, buf: Buffer, start: n
       return
     case 0x6e /* n */:
       NoData(c)
-      return
-    case 0x64 /* d */:
-      CopyData(c, buf, start, end)
       return
     case 0x47 /* G */:
       CopyInResponse(c)
@@ -368,11 +368,6 @@ function CopyOutResponse(c: Connection): void {
   if (ex === undefined) return
   ex.copying = true
   if (ex.copy !== COPY_OUT) ex.fail(copyMisuse('COPY ... TO STDOUT hands its data to .copyTo()'))
-}
-
-function CopyData(c: Connection, buf: Buffer, start: number, end: number): void {
-  // a view, not a copy: the socket's chunk is not reused, and the consumer usually writes it out at once
-  c.current?.onCopyData?.(buf.subarray(start, end))
 }
 
 function copyMisuse(message: string): PgDriverError {
