@@ -26,6 +26,9 @@ export class RequestContext {
   response: Response | undefined = undefined
   /** @internal per-request dependency cache (Dependency → value or Future) */ _deps: Map<unknown, unknown> | undefined
   /** @internal generator dependencies to finish after the response */ _cleanups: Cleanup[] | undefined
+  /** @internal generator dependencies of scope 'function', to finish before the response */ _exits:
+    | Cleanup[]
+    | undefined
   /** @internal the router's answer when no route matched, for the miss routes */ _match:
     | MatchResult<unknown>
     | undefined
@@ -44,6 +47,7 @@ export class RequestContext {
     this.search = search
     this._deps = undefined
     this._cleanups = undefined
+    this._exits = undefined
     this._match = undefined
   }
 

@@ -5,11 +5,12 @@
 // really pending costs one continuation (the shape of Fastify's handle-request chain, without callbacks).
 import { Future, isThenable, whenAll } from '@fasterapi/futures'
 import type { RequestContext } from './context.ts'
-import { type DependencyMap, type Overrides, resolveAll } from './depends.ts'
+import { type DependencyMap, finishExits, type Overrides, resolveAll } from './depends.ts'
 import { HTTPException, RequestValidationError, ResponseValidationError, type ValidationIssue } from './errors.ts'
 import { type BodyKind, mediaType, parseBody } from './internal/body-parser.ts'
 import { decodeBody, isEncoded, unsupportedEncoding } from './internal/content-encoding.ts'
 import { type InputBudget, inputBudget } from './internal/issue-input.ts'
+import { withArrays } from './internal/query-arrays.ts'
 import { readMultipart, streamMultipart } from './multipart.ts'
 import { Response } from './response.ts'
 import { runSchema, type StandardResult, type StandardSchemaV1, toValidationIssue } from './schema.ts'
@@ -34,6 +35,8 @@ export interface RoutePlan {
   /** Query keys whose schema is an array: a single `?tag=a` arrives as ['a']. */
   readonly arrayKeys: readonly string[]
   readonly serialize: ((value: unknown) => string) | undefined
+  /** A dependency of the graph has scope 'function': its exit runs before the answer leaves the route. */
+  readonly mayExit: boolean
   readonly stages: readonly Stage[]
 }
 
@@ -82,7 +85,36 @@ export class RouteState {
 
 /** Runs `plan`'s stages for one request. */
 export function runStages(plan: RoutePlan, ctx: RequestContext): unknown {
-  return proceed(new RouteState(ctx, plan), 0, undefined)
+  if (!plan.mayExit && plan.overrides.size === 0) return proceed(new RouteState(ctx, plan), 0, undefined)
+  return withExits(ctx, plan)
+}
+
+// The function-scoped dependency exits run once the route has answered (the handler returned and its value
+// became a Response) and before anything is written: their errors become the answer. An override may bring
+// such a dependency in at request time, so routes with overrides take this path too.
+function withExits(ctx: RequestContext, plan: RoutePlan): unknown {
+  let out: unknown
+  try {
+    out = proceed(new RouteState(ctx, plan), 0, undefined)
+  } catch (error) {
+    return exit(ctx, error, true)
+  }
+  if (!(out instanceof Future)) return exit(ctx, out, false)
+  if (out.state === 'fulfilled') return exit(ctx, out.get(), false)
+  return out.then(
+    (value) => exit(ctx, value, false),
+    (error: unknown) => exit(ctx, error, true),
+  )
+}
+
+function exit(ctx: RequestContext, value: unknown, failed: boolean): unknown {
+  const exits = ctx._exits
+  if (exits === undefined) {
+    if (failed) throw value
+    return value
+  }
+  ctx._exits = undefined
+  return finishExits(exits, exits.length - 1, value, failed)
 }
 
 // invariant: loops while stages answer synchronously (a fulfilled Future counts as an answer); a rejected
@@ -153,20 +185,6 @@ function checkedInput(s: RouteState, key: Check): unknown {
     default:
       return s[key]
   }
-}
-
-// invariant: only the keys the schema declares as arrays are touched, and a copy is made only when one of
-// them holds a single string; the request's own query object is never changed
-export function withArrays<Q extends Record<string, unknown>>(query: Q, arrayKeys: readonly string[]): Q {
-  let out: Q | undefined
-  for (const key of arrayKeys) {
-    const value = query[key]
-    if (typeof value === 'string') {
-      out ??= Object.assign(Object.create(null), query) as Q
-      ;(out as Record<string, unknown>)[key] = [value]
-    }
-  }
-  return out ?? query
 }
 
 /** Validation results into the state, or a 422 with every issue of every part. */

@@ -5,10 +5,18 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { Future } from '@fasterapi/futures'
 import type { ParamsOf } from '@fasterapi/router'
 import type { RequestContext } from './context.ts'
-import { checkGraph, type Dependency, type DependencyMap, type DependencyValues, type Overrides } from './depends.ts'
+import {
+  checkGraph,
+  type Dependency,
+  type DependencyMap,
+  type DependencyValues,
+  flattenDependencies,
+  type Overrides,
+} from './depends.ts'
 import { RouteDefinitionError } from './errors.ts'
 import type { BodyKind } from './internal/body-parser.ts'
 import type { QueryObject } from './internal/query.ts'
+import { arrayKeysOf } from './internal/query-arrays.ts'
 import type { Middleware } from './middleware.ts'
 import { checkOffloadDependencies, isOffloaded } from './offload.ts'
 import {
@@ -30,14 +38,7 @@ import {
   withTimeout,
 } from './pipeline.ts'
 import type { Response } from './response.ts'
-import {
-  type InferInput,
-  type InferOutput,
-  isStandardSchema,
-  type JsonSchema,
-  jsonSchemaOf,
-  type StandardSchemaV1,
-} from './schema.ts'
+import { type InferInput, type InferOutput, isStandardSchema, jsonSchemaOf, type StandardSchemaV1 } from './schema.ts'
 import { compileSerializer } from './serializer.ts'
 
 export type Schema = StandardSchemaV1<any, any>
@@ -181,6 +182,9 @@ export function compileRoute(def: RouteDefinition, env: RouteEnv): CompiledRoute
       COMPILED_SERIALIZER && config.response !== undefined
         ? compileSerializer(jsonSchemaOf(config.response, 'output'))
         : undefined,
+    mayExit: [...flattenDependencies([...Object.values(deps), ...Object.values(effects)])].some(
+      (d) => d.scope === 'function',
+    ),
     stages,
   }
   const timeout = config.timeout
@@ -192,21 +196,4 @@ export function compileRoute(def: RouteDefinition, env: RouteEnv): CompiledRoute
           return out instanceof Future && out.state === 'pending' ? withTimeout(out, ctx, timeout, env.timeouts) : out
         }
   return Object.assign(run, { definition: def })
-}
-
-/**
- * The query keys whose schema is an array (FastAPI's `list[str] = Query()`), read from the schema's JSON
- * Schema; a schema that cannot describe itself has none.
- */
-export function arrayKeysOf(schema: Schema): string[] {
-  const json = jsonSchemaOf(schema, 'input') as { properties?: Record<string, JsonSchema> }
-  const out: string[] = []
-  for (const [key, property] of Object.entries(json.properties ?? {})) if (acceptsArray(property)) out.push(key)
-  return out
-}
-
-function acceptsArray(schema: JsonSchema): boolean {
-  if (schema.type === 'array' || (Array.isArray(schema.type) && schema.type.includes('array'))) return true
-  const alternatives = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined
-  return alternatives?.some(acceptsArray) === true
 }

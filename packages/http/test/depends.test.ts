@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { dependencyParameters } from '../src/depends.ts'
 import { APIRouter, App, Depends, HTTPException, RouteDefinitionError } from '../src/index.ts'
 import { type Client, transports } from './helpers/transports.ts'
 
@@ -95,6 +97,156 @@ describe.each(transports)('dependencies (%s)', (_name, open) => {
     const ok = await client.request({ path: '/admin/stats', headers: { authorization: 'Bearer ok' } })
     expect(ok.json()).toBe('stats')
     expect(calls).toEqual(['app', 'auth', 'route'])
+  })
+})
+
+describe.each(transports)('dependency exits by scope (%s)', (_name, open) => {
+  let client: Client
+  afterEach(() => client?.close())
+
+  function transaction(scope: 'request' | 'function', events: string[], commit: () => void = () => {}) {
+    return Depends(
+      async function* tx() {
+        events.push('begin')
+        try {
+          yield 'tx'
+        } catch (error) {
+          events.push(`rollback: ${(error as Error).message}`)
+          throw error
+        }
+        commit()
+        events.push('commit')
+      },
+      { scope },
+    )
+  }
+
+  // a middleware runs after the route and before the write: it stamps what had happened by then
+  function stamped(events: string[]) {
+    const app = new App({ logger: { error: () => {} } })
+    app.use(async (ctx, next) => {
+      await next()
+      ctx.response!.headers['x-seen'] = events.join(',')
+    })
+    return app
+  }
+
+  it('runs a function-scoped exit after the handler and before the response is written; a request-scoped one after it', async () => {
+    const events: string[] = []
+    const app = stamped(events)
+    app.get('/function', { deps: { tx: transaction('function', events) } }, () => void events.push('handler'))
+    app.get('/request', { deps: { tx: transaction('request', events) } }, () => void events.push('handler'))
+    client = await open(app)
+    const fn = await client.request({ path: '/function' })
+    expect([fn.status, fn.headers['x-seen']]).toEqual([200, 'begin,handler,commit'])
+    events.length = 0
+    const req = await client.request({ path: '/request' })
+    expect([req.status, req.headers['x-seen']]).toEqual([200, 'begin,handler'])
+    await (req.finished ?? waitFor(() => events.includes('commit')))
+    expect(events).toEqual(['begin', 'handler', 'commit'])
+  })
+
+  it('answers with the error of a failing function-scoped exit, never the 2xx', async () => {
+    const events: string[] = []
+    const app = stamped(events)
+    const conflict = transaction('function', events, () => {
+      throw new HTTPException(409, 'could not serialize access')
+    })
+    const broken = Depends(
+      function* brokenCommit() {
+        yield
+        throw new Error('connection lost during COMMIT')
+      },
+      { scope: 'function' },
+    )
+    app.post('/orders', { status: 201, deps: { tx: conflict } }, () => void events.push('handler'))
+    app.post('/payments', { status: 201, deps: { tx: broken } }, () => 'paid')
+    client = await open(app)
+    const r = await client.request({ method: 'POST', path: '/orders' })
+    expect([r.status, r.json()]).toEqual([409, { detail: 'could not serialize access' }])
+    expect(events).toEqual(['begin', 'handler'])
+    const p = await client.request({ method: 'POST', path: '/payments' })
+    expect([p.status, p.json()]).toEqual([500, { detail: 'Internal Server Error' }])
+  })
+
+  it('throws the error of the handler (or of a later dependency) into a function-scoped generator before answering', async () => {
+    const events: string[] = []
+    const app = stamped(events)
+    const refuse = Depends(() => {
+      throw new HTTPException(403, 'forbidden')
+    })
+    app.post('/fail', { deps: { tx: transaction('function', events) } }, () => {
+      throw new HTTPException(400, 'bad order')
+    })
+    app.post('/refused', { deps: { tx: transaction('function', events), refuse } }, () => 'unreachable')
+    client = await open(app)
+    const r = await client.request({ method: 'POST', path: '/fail' })
+    expect(r.status).toBe(400)
+    expect(events).toEqual(['begin', 'rollback: bad order'])
+    events.length = 0
+    expect((await client.request({ method: 'POST', path: '/refused' })).status).toBe(403)
+    expect(events).toEqual(['begin', 'rollback: forbidden'])
+  })
+})
+
+describe.each(transports)('dependencies with parameters (%s)', (_name, open) => {
+  let client: Client
+  afterEach(() => client?.close())
+
+  const session = Depends(
+    ({ headers, query, cookies }) => ({
+      token: headers['x-token'],
+      page: query.page,
+      tags: query.tag,
+      id: cookies.sid,
+    }),
+    {
+      headers: z.object({ 'x-token': z.string().min(3) }),
+      query: z.object({ page: z.coerce.number().int().default(1), tag: z.array(z.string()).default([]) }),
+      cookies: z.object({ sid: z.string() }),
+    },
+  )
+
+  it('validates its own headers, query and cookies and hands it the validated values', async () => {
+    const app = new App()
+    app.get('/me', { deps: { session } }, ({ deps }) => deps.session)
+    client = await open(app)
+    const r = await client.request({ path: '/me?page=2&tag=a', headers: { 'x-token': 'abc', cookie: 'sid=s1' } })
+    expect(r.json()).toEqual({ token: 'abc', page: 2, tags: ['a'], id: 's1' })
+  })
+
+  it('answers 422 with each issue at its loc, through a sub-dependency and a router', async () => {
+    const user = Depends(({ deps }) => deps.session.id, { deps: { session } })
+    const admin = new APIRouter({ prefix: '/admin', dependencies: [user] })
+    admin.get('/stats', () => 'stats')
+    const app = new App()
+    app.include(admin)
+    client = await open(app)
+    const r = await client.request({ path: '/admin/stats?page=x', headers: { 'x-token': 'ab' } })
+    expect(r.status).toBe(422)
+    expect(r.json().detail.map((i: { loc: unknown[] }) => i.loc)).toEqual([
+      ['header', 'x-token'],
+      ['query', 'page'],
+      ['cookie', 'sid'],
+    ])
+    expect(r.json().detail[0].input).toBe('ab')
+  })
+})
+
+describe('dependencyParameters (for the OpenAPI document)', () => {
+  it('lists the parameter schemas of every dependency a route uses, directly, through sub-dependencies, routers and the app', () => {
+    const apiKey = z.object({ 'x-api-key': z.string() })
+    const paging = z.object({ page: z.number() })
+    const key = Depends(() => 1, { headers: apiKey })
+    const page = Depends(() => 1, { query: paging, deps: { key } })
+    const audit = Depends(() => 1, { cookies: z.object({ trace: z.string() }) })
+    const found = dependencyParameters({ deps: { page }, dependencies: [key] }, [audit])
+    expect(found.map((p) => [p.in, p.dependency])).toEqual([
+      ['cookie', audit],
+      ['header', key],
+      ['query', page],
+    ])
+    expect(found[1]!.schema).toBe(apiKey)
   })
 })
 

@@ -85,3 +85,25 @@ describe('offloaded handlers', () => {
     )
   })
 })
+
+describe('dependency parameters', () => {
+  it('types the headers, query and cookies a dependency declares from its schemas', () => {
+    Depends(
+      ({ headers, query, cookies, request }) => {
+        expectTypeOf(headers).toEqualTypeOf<{ 'x-token': string }>()
+        expectTypeOf(query).toEqualTypeOf<{ tag: string[] }>()
+        expectTypeOf(cookies).toEqualTypeOf<{ sid: string }>()
+        expectTypeOf(request.headers).toEqualTypeOf<IncomingHttpHeaders>()
+      },
+      {
+        headers: z.object({ 'x-token': z.string() }),
+        query: z.object({ tag: z.array(z.string()) }),
+        cookies: z.object({ sid: z.string() }),
+      },
+    )
+    Depends((input) => {
+      // @ts-expect-error without a headers schema there is no validated `headers`: read request.headers
+      input.headers
+    })
+  })
+})
