@@ -2,6 +2,7 @@
 // server/discover, the lists, resources/read and prompts/get.
 import type { IncomingHttpHeaders } from 'node:http'
 import type { RequestContext } from '@fasterapi/http'
+import { complete } from './completion.ts'
 import { ErrorCode, McpRequestError } from './errors.ts'
 import { isModern, LEGACY_VERSIONS, SUPPORTED_VERSIONS } from './internal/checks.ts'
 import { runRoute } from './internal/in-process.ts'
@@ -64,6 +65,8 @@ export async function dispatch(
         throw new McpRequestError(200, ErrorCode.InvalidParams, `Unknown prompt: ${params.name}`)
       return await getPrompt(prompt, params.arguments)
     }
+    case 'completion/complete':
+      return complete(state, params)
     default:
       throw new McpRequestError(404, ErrorCode.MethodNotFound, `Method not found: ${method}`)
   }
@@ -75,6 +78,8 @@ function capabilities(state: McpState): Record<string, unknown> {
     tools: { listChanged: false },
     ...(resources.length > 0 && { resources: {} }),
     ...(state.prompts.size > 0 && { prompts: { listChanged: false } }),
+    // suggestions for prompt arguments and template parameters (from their enums)
+    ...((state.prompts.size > 0 || resources.some((r) => r.uriTemplate !== undefined)) && { completions: {} }),
   }
 }
 

@@ -23,14 +23,21 @@ export interface PromptDefinition {
   options: PromptOptions
 }
 
+/** The JSON Schema of a prompt's arguments, from its Standard Schema (empty when it cannot give one). */
+export function promptJsonSchema(prompt: PromptDefinition): Record<string, unknown> {
+  const converter = (prompt.schema?.['~standard'] as { jsonSchema?: { input(o: { target: string }): any } })?.jsonSchema
+  try {
+    return converter?.input({ target: 'draft-2020-12' }) ?? {}
+  } catch {
+    return {}
+  }
+}
+
 /** The prompts/list entry of `prompt`. */
 export function describePrompt(prompt: PromptDefinition): Record<string, unknown> {
-  const converter = (prompt.schema?.['~standard'] as { jsonSchema?: { input(o: { target: string }): any } })?.jsonSchema
-  let json: { properties?: Record<string, { description?: string }>; required?: string[] } = {}
-  try {
-    json = converter?.input({ target: 'draft-2020-12' }) ?? {}
-  } catch {
-    json = {}
+  const json = promptJsonSchema(prompt) as {
+    properties?: Record<string, { description?: string }>
+    required?: string[]
   }
   const required = new Set(json.required ?? [])
   const args = Object.entries(json.properties ?? {}).map(([name, s]) => ({

@@ -8,6 +8,7 @@ import { callTool } from './call.ts'
 import { ErrorCode, McpRequestError } from './errors.ts'
 import { EVENT_STREAM, errorAnswer, JSON_HEADERS, modernResult } from './internal/answers.ts'
 import { errorMessage, notificationMessage, type RequestId, resultMessage } from './internal/json-rpc.ts'
+import { checkParamHeaders } from './internal/param-headers.ts'
 import { currentCatalog, flightKey, forwardedHeaders, type McpState } from './internal/state.ts'
 import { wwwAuthenticate } from './oauth.ts'
 
@@ -20,13 +21,17 @@ export function answerToolCall(
   signal: AbortSignal,
   modern: boolean,
 ): Promise<Response> {
-  const tool = currentCatalog(state).byName.get(params.name)
+  const catalog = currentCatalog(state)
+  const tool = catalog.byName.get(params.name)
   if (tool === undefined)
     throw new McpRequestError(200, ErrorCode.InvalidParams, `Unknown tool: ${String(params.name)}`)
   const args = params.arguments ?? {}
   if (typeof args !== 'object' || Array.isArray(args)) {
     throw new McpRequestError(200, ErrorCode.InvalidParams, '"arguments" must be an object')
   }
+  // Mcp-Param-* headers exist from 2026-07-28 on; an older client never sends them
+  const declared = catalog.paramHeaders.get(tool.name)
+  if (modern && declared !== undefined) checkParamHeaders(declared, headers, args, id)
   const token = params._meta?.progressToken
   const streams = token !== undefined && String(headers.accept ?? '').includes('text/event-stream')
   let stream: PassThrough | undefined

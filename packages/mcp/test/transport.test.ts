@@ -4,6 +4,7 @@ import { listen, type RunningServer } from '@fasterapi/http'
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Shop, shop } from './fixtures/shop.ts'
+import { modern, post as postTo } from './fixtures/wire.ts'
 
 let fixture: Shop
 let running: RunningServer
@@ -16,36 +17,8 @@ afterAll(async () => {
   await running?.close()
 })
 
-const META = {
-  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-  'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1.0.0' },
-  'io.modelcontextprotocol/clientCapabilities': {},
-}
-
-function modern(method: string, params: Record<string, unknown> = {}, id: number | null = 1) {
-  const named = (params.name ?? params.uri) as string | undefined
-  return {
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2026-07-28',
-      'mcp-method': method,
-      ...(named !== undefined && { 'mcp-name': named }),
-    } as Record<string, string>,
-    body: {
-      jsonrpc: '2.0',
-      ...(id !== null && { id }),
-      method,
-      params: { ...params, _meta: { ...META, ...(params._meta as object) } },
-    },
-  }
-}
-
-async function post(body: unknown, headers: Record<string, string>, raw?: string) {
-  const r = await request(`${running.url}/mcp`, { method: 'POST', headers, body: raw ?? JSON.stringify(body) })
-  const text = await r.body.text()
-  return { status: r.statusCode, headers: r.headers, text, json: () => JSON.parse(text) }
-}
+const post = (body: unknown, headers: Record<string, string>, raw?: string) =>
+  postTo(`${running.url}/mcp`, body, headers, raw)
 
 async function call(method: string, params: Record<string, unknown> = {}) {
   const m = modern(method, params)

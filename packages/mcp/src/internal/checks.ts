@@ -118,14 +118,24 @@ function checkMirroredHeaders(headers: IncomingHttpHeaders, message: RpcMessage)
   }
 }
 
-const SENTINEL = /^=\?base64\?([A-Za-z0-9+/]*={0,2})\?=$/
+// RFC 4648 §4 base64 with its padding: whole 4-character groups, '=' only at the end
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
 
-/** A header value, decoded from the `=?base64?…?=` sentinel when it carries one. */
+/**
+ * A header value, decoded from the `=?base64?…?=` sentinel when it carries one (2026-07-28 "Encoding"): a value
+ * without both the prefix and the suffix is literal; inside them, bad padding, a character outside the
+ * alphabet or bytes that are not UTF-8 give undefined (the caller rejects the request).
+ */
 export function decodeHeaderValue(value: string): string | undefined {
-  if (!value.startsWith('=?base64?')) return value
-  const m = SENTINEL.exec(value)
-  if (m === null) return undefined
-  return Buffer.from(m[1]!, 'base64').toString('utf8')
+  if (!value.startsWith('=?base64?') || !value.endsWith('?=') || value.length < 11) return value
+  const encoded = value.slice(9, -2)
+  if (!BASE64.test(encoded)) return undefined
+  try {
+    return UTF8.decode(Buffer.from(encoded, 'base64'))
+  } catch {
+    return undefined
+  }
 }
 
 function single(value: string | string[] | undefined): string | undefined {

@@ -7,11 +7,14 @@ import type { PromptDefinition } from '../prompts.ts'
 import { buildResources, type ResourceDefinition } from '../resources.ts'
 import { buildTools, documentedOperations, selected, type ToolDefinition } from '../tools.ts'
 import { slugify } from './names.ts'
+import { type ParamHeader, paramHeadersOf } from './param-headers.ts'
 import type { JsonSchema } from './schema.ts'
 
 export interface Catalog {
   tools: ToolDefinition[]
   byName: Map<string, ToolDefinition>
+  /** The `x-mcp-header` parameters of each tool that declares some. */
+  paramHeaders: Map<string, ParamHeader[]>
   resources: ResourceDefinition[]
 }
 
@@ -47,7 +50,12 @@ export function currentCatalog(state: McpState): Catalog {
   )
   const base = state.options.resourceBase ?? `app://${slugify(state.name)}`
   const resources = buildResources(ops.filter(isResource), base)
-  state.catalog = { tools, byName: new Map(tools.map((t) => [t.name, t])), resources }
+  const paramHeaders = new Map<string, ParamHeader[]>()
+  for (const tool of tools) {
+    const declared = paramHeadersOf(tool.name, tool.inputSchema)
+    if (declared.length > 0) paramHeaders.set(tool.name, declared)
+  }
+  state.catalog = { tools, byName: new Map(tools.map((t) => [t.name, t])), paramHeaders, resources }
   state.routeCount = count
   return state.catalog
 }
