@@ -183,8 +183,9 @@ export class Listener {
   readonly #dispatch = (channel: string, payload: string, processId: number): void => {
     const state = this.#channels.get(channel)
     if (state === undefined) return
+    // a subscriber whose LISTEN is under way gets them too: its LISTEN's answer and the first notifications
+    // can arrive in one socket chunk, before listen() has resolved
     for (const s of state.subscriptions) {
-      if (!s.confirmed) continue
       try {
         const out = s.onNotify(payload, processId)
         if (isThenable(out)) out.then(undefined, warn)
