@@ -1,5 +1,5 @@
 // A route handler serving a folder: `app.get('/static/{path:path}', staticFiles('./public'))`. Validators and
-// conditional requests (RFC 9110 §8.8, §13), single byte ranges (§14), precompressed siblings chosen by
+// conditional requests (RFC 9110 §8.8, §13), byte ranges (§14, several as multipart/byteranges), precompressed siblings chosen by
 // Accept-Encoding, index files, an optional SPA fallback; bodies are streamed from an open file handle.
 // Every path goes through static-path.ts, so nothing outside the folder is served.
 import type { Stats } from 'node:fs'
@@ -17,7 +17,7 @@ import {
   resolveInRoot,
   splitRelative,
 } from './static-path.ts'
-import { parseRange } from './static-range.ts'
+import { byteRangesBody, parseRange } from './static-range.ts'
 
 export interface StaticFilesOptions extends RootOptions {
   /** File served for a folder (a path ending in '/'); `false` to serve none. @default 'index.html' */
@@ -187,11 +187,20 @@ function respond(request: RequestContext, served: Served, options: StaticFilesOp
       void handle.close()
       throw new HTTPException(416, 'Range Not Satisfiable', { 'content-range': `bytes */${stats.size}` })
     }
-    if (chosen !== undefined) {
-      headers['content-range'] = `bytes ${chosen.start}-${chosen.end}/${stats.size}`
-      headers['content-length'] = chosen.end - chosen.start + 1
-      const r = new Response(stream(handle, chosen.start, chosen.end), { status: 206, headers })
+    if (chosen !== undefined && chosen.length === 1) {
+      const { start, end } = chosen[0]!
+      headers['content-range'] = `bytes ${start}-${end}/${stats.size}`
+      headers['content-length'] = end - start + 1
+      const r = new Response(stream(handle, start, end), { status: 206, headers })
       r.compress = false // the range counts bytes of this representation; re-encoding would break it
+      return r
+    }
+    if (chosen !== undefined && served.encoding === undefined) {
+      const multi = byteRangesBody(handle, chosen, stats.size, String(headers['content-type']))
+      headers['content-type'] = multi.contentType
+      headers['content-length'] = multi.length
+      const r = new Response(multi.body, { status: 206, headers })
+      r.compress = false
       return r
     }
   }

@@ -137,8 +137,24 @@ describe.each(transports)('staticFiles (%s)', (_name, open) => {
     expect(r.headers['content-range']).toBe('bytes */10')
     const bad = await client.request({ path: '/static/digits.txt', headers: { range: 'bytes=x-1' } })
     expect([bad.status, bad.body]).toEqual([200, '0123456789'])
-    const several = await client.request({ path: '/static/digits.txt', headers: { range: 'bytes=0-1, 4-5' } })
-    expect([several.status, several.body]).toEqual([200, '0123456789'])
+    const many = `bytes=${Array.from({ length: 17 }, (_, i) => `0-${i}`).join(',')}`
+    const tooMany = await client.request({ path: '/static/digits.txt', headers: { range: many } })
+    expect([tooMany.status, tooMany.body]).toEqual([200, '0123456789'])
+  })
+
+  it('serves several ranges as multipart/byteranges, merging overlapping ones', async () => {
+    client = await open(staticApp())
+    const r = await client.request({ path: '/static/digits.txt', headers: { range: 'bytes=7-8, 0-1, 1-2' } })
+    expect(r.status).toBe(206)
+    const type = String(r.headers['content-type'])
+    const boundary = /^multipart\/byteranges; boundary=([0-9a-f]+)$/.exec(type)?.[1]
+    expect(boundary).toBeDefined()
+    expect(Number(r.headers['content-length'])).toBe(r.rawBody.length)
+    expect(r.body).toBe(
+      `--${boundary}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-range: bytes 0-2/10\r\n\r\n012` +
+        `\r\n--${boundary}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-range: bytes 7-8/10\r\n\r\n78` +
+        `\r\n--${boundary}--\r\n`,
+    )
   })
 
   it('honours If-Range only while the validator still names the file', async () => {
@@ -407,16 +423,32 @@ describe('a big file', () => {
 
 describe('parseRange', () => {
   it.each([
-    ['bytes=0-0', 10, { start: 0, end: 0 }],
-    ['bytes=0-', 10, { start: 0, end: 9 }],
-    ['bytes=-20', 10, { start: 0, end: 9 }],
-    ['bytes= 3-4 ', 10, { start: 3, end: 4 }],
-    ['bytes=9-9', 10, { start: 9, end: 9 }],
+    ['bytes=0-0', 10, [{ start: 0, end: 0 }]],
+    ['bytes=0-', 10, [{ start: 0, end: 9 }]],
+    ['bytes=-20', 10, [{ start: 0, end: 9 }]],
+    ['bytes= 3-4 ', 10, [{ start: 3, end: 4 }]],
+    ['bytes=9-9', 10, [{ start: 9, end: 9 }]],
     ['bytes=10-', 10, 'unsatisfiable'],
     ['bytes=-0', 10, 'unsatisfiable'],
     ['bytes=10-12, 20-', 10, 'unsatisfiable'],
-    ['bytes=0-1, 20-', 10, { start: 0, end: 1 }],
-    ['bytes=0-1, 3-4', 10, undefined],
+    ['bytes=0-1, 20-', 10, [{ start: 0, end: 1 }]],
+    [
+      'bytes=6-7, 0-1',
+      10,
+      [
+        { start: 0, end: 1 },
+        { start: 6, end: 7 },
+      ],
+    ],
+    [
+      'bytes=0-3, 2-5, 6-6, -2',
+      10,
+      [
+        { start: 0, end: 6 },
+        { start: 8, end: 9 },
+      ],
+    ],
+    ['bytes=0-, 0-, 0-', 10, [{ start: 0, end: 9 }]],
     ['bytes=5-2', 10, undefined],
     ['items=0-1', 10, undefined],
     ['bytes=a-b', 10, undefined],
