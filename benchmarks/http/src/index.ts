@@ -5,14 +5,16 @@
 //
 //   pnpm bench [--duration 5] [--rounds 5] [--warmup 1] [--connections 64] [--scenarios hello,users]
 //              [--servers node,fasterapi] [--idle 10000] [--skip-load] [--skip-memory]
-//              [--generator wrk|autocannon]
+//              [--generator wrk|autocannon] [--baseline <checkout root>]
+// --baseline adds "FasterAPI (baseline checkout)": the same app from another checkout's @fasterapi/http (e.g.
+// `git archive <commit> | tar -x -C /tmp/base`, node_modules linked as in this one), loaded in the same rounds.
 import { request } from 'node:http'
 import { availableParallelism, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { chooseGenerator, cleanUp, type LoadResult, load } from './load.ts'
 import { hardFdLimit, Lines, NODE_FLAGS, PINNED, pin, ServerProcess, script, spawnRaised } from './proc.ts'
 import { SCENARIOS } from './scenarios.ts'
-import { isServerName, LABELS, PEERS, SERVERS, type ServerName } from './servers/index.ts'
+import { BASELINE_ROOT, DEFAULT_SERVERS, isServerName, LABELS, PEERS, type ServerName } from './servers/index.ts'
 import { checkServer } from './validate.ts'
 
 const { values: opts } = parseArgs({
@@ -27,6 +29,7 @@ const { values: opts } = parseArgs({
     'skip-load': { type: 'boolean', default: false },
     'skip-memory': { type: 'boolean', default: false },
     generator: { type: 'string' },
+    baseline: { type: 'string' },
   },
 })
 
@@ -35,7 +38,10 @@ const warmup = Number(opts.warmup)
 const rounds = Math.max(1, Number(opts.rounds))
 const roundSeconds = Math.max(1, Math.round(seconds / rounds))
 const connections = Number(opts.connections)
-const servers = (opts.servers?.split(',') ?? [...SERVERS]).filter(isServerName)
+if (opts.baseline !== undefined) process.env[BASELINE_ROOT] = opts.baseline // the server children inherit it
+const servers = (
+  opts.servers?.split(',') ?? [...DEFAULT_SERVERS, ...(opts.baseline === undefined ? [] : ['baseline'])]
+).filter(isServerName)
 const scenarios = SCENARIOS.filter((s) => opts.scenarios === undefined || opts.scenarios.split(',').includes(s.name))
 
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US')

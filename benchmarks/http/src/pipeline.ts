@@ -65,7 +65,9 @@ for (let round = 0; round < rounds; round++) {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-console.log(`in-process pipeline, ${rounds} interleaved rounds of ${batch} requests, process CPU time per request (user + system, GC threads included), Node ${process.version}`)
+console.log(
+  `in-process pipeline, ${rounds} interleaved rounds of ${batch} requests, process CPU time per request (user + system, GC threads included), Node ${process.version}`,
+)
 console.log(
   `\n| scenario | ${all.map((w) => `${w.label} min ns | median ns`).join(' | ')}${
     all.length > 1

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util'
 import { chooseGenerator, cleanUp, load } from './load.ts'
 import { PINNED, ServerProcess } from './proc.ts'
 import { SCENARIOS } from './scenarios.ts'
-import { isServerName, LABELS, type ServerName } from './servers/index.ts'
+import { BASELINE_ROOT, isServerName, LABELS, type ServerName } from './servers/index.ts'
 import { checkServer } from './validate.ts'
 
 const { values: opts } = parseArgs({
@@ -24,6 +24,7 @@ const { values: opts } = parseArgs({
     connections: { type: 'string', default: '64' },
     flags: { type: 'string', default: '' },
     generator: { type: 'string' },
+    baseline: { type: 'string' },
   },
 })
 
@@ -38,6 +39,7 @@ export interface Window {
   errors: number
 }
 
+if (opts.baseline !== undefined) process.env[BASELINE_ROOT] = opts.baseline // add `baseline` to --servers
 const scenario = SCENARIOS.find((s) => s.name === opts.scenario)
 if (scenario === undefined) throw new Error(`no scenario ${opts.scenario}`)
 const servers = opts.servers.split(',').filter(isServerName)

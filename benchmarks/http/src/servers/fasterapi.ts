@@ -18,8 +18,24 @@ export function app(AppClass: typeof App = App): App {
   return app
 }
 
-export async function start(port: number, options: StartOptions = {}): Promise<Started> {
-  const server = await listen(app(), {
+export function start(port: number, options: StartOptions = {}): Promise<Started> {
+  return serve({ App, listen }, port, options)
+}
+
+/**
+ * The same app built from the @fasterapi/http of another checkout (`root`, e.g. a `git archive` of the commit
+ * before a change), so one run can load the code before and after it in interleaved rounds.
+ */
+export async function startFrom(root: string, port: number, options: StartOptions = {}): Promise<Started> {
+  return serve((await import(`${root}/packages/http/src/index.ts`)) as typeof import('@fasterapi/http'), port, options)
+}
+
+async function serve(
+  http: Pick<typeof import('@fasterapi/http'), 'App' | 'listen'>,
+  port: number,
+  options: StartOptions,
+): Promise<Started> {
+  const server = await http.listen(app(http.App), {
     port,
     host: HOST,
     ...(options.keepAliveTimeout !== undefined && { keepAliveTimeout: options.keepAliveTimeout }),

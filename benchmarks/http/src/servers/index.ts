@@ -1,8 +1,12 @@
 // The servers under test, loaded lazily so a child process only imports its own framework.
 import type { Start } from './types.ts'
 
-export const SERVERS = ['node', 'fastify', 'hono', 'express', 'fasterapi'] as const
+export const SERVERS = ['node', 'fastify', 'hono', 'express', 'fasterapi', 'baseline'] as const
 export type ServerName = (typeof SERVERS)[number]
+/** What runs by default: every server but the baseline, which needs a checkout (`--baseline <root>`). */
+export const DEFAULT_SERVERS: readonly ServerName[] = ['node', 'fastify', 'hono', 'express', 'fasterapi']
+/** Where the baseline server takes @fasterapi/http from: a checkout's root directory. */
+export const BASELINE_ROOT = 'FASTERAPI_BENCH_BASELINE'
 
 export const LABELS: Record<ServerName, string> = {
   node: 'node:http (raw)',
@@ -10,6 +14,7 @@ export const LABELS: Record<ServerName, string> = {
   hono: 'Hono (@hono/node-server)',
   express: 'Express 5',
   fasterapi: 'FasterAPI',
+  baseline: 'FasterAPI (baseline checkout)',
 }
 
 /** The peers: every server but the ceiling and ours. */
@@ -31,5 +36,11 @@ export async function loadServer(name: ServerName): Promise<Start> {
       return (await import('./express.ts')).start
     case 'fasterapi':
       return (await import('./fasterapi.ts')).start
+    case 'baseline': {
+      const root = process.env[BASELINE_ROOT]
+      if (root === undefined) throw new Error(`the baseline server needs ${BASELINE_ROOT}=<checkout root>`)
+      const { startFrom } = await import('./fasterapi.ts')
+      return (port, options) => startFrom(root, port, options)
+    }
   }
 }
