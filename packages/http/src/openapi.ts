@@ -3,7 +3,7 @@
 // named schemas under components, an operationId for every operation, the error answers each route declares,
 // and a 422 only where a schema validates input.
 import { STATUS_CODES } from 'node:http'
-import type { Dependency } from './depends.ts'
+import { type Dependency, dependencyParameters } from './depends.ts'
 import { ComponentSchemas, type Warn } from './openapi-schemas.ts'
 import type { RouteConfig, Schema } from './route.ts'
 import type { JsonSchema } from './schema.ts'
@@ -160,7 +160,9 @@ export function buildOpenAPI(info: OpenAPIInfo, routes: readonly DocumentedRoute
         }))
       }
       const pathSchemas = new Map(paramsFrom(config.params, 'path').map((p) => [p.name, p.schema]))
-      const parameters = [
+      // the headers, query and cookies the route's dependencies validate, documented on the route itself
+      const fromDeps = dependencyParameters(config, info.dependencies)
+      const parameters = unique([
         ...params.map(([name, schema]) => ({
           name,
           in: 'path',
@@ -170,11 +172,12 @@ export function buildOpenAPI(info: OpenAPIInfo, routes: readonly DocumentedRoute
         ...paramsFrom(config.query, 'query'),
         ...paramsFrom(config.headers, 'header'),
         ...paramsFrom(config.cookies, 'cookie'),
-      ]
+        ...fromDeps.flatMap((p) => paramsFrom(p.schema, p.in)),
+      ])
       // {id:int} that does not parse misses the route (404); only a schema can answer 422
-      const validates = [config.params, config.query, config.headers, config.cookies, config.body].some(
-        (s) => s !== undefined,
-      )
+      const validates =
+        fromDeps.length > 0 ||
+        [config.params, config.query, config.headers, config.cookies, config.body].some((s) => s !== undefined)
       const status = String(config.status ?? 200)
       const mediaType = docs.mediaType ?? 'application/json'
       const success =
@@ -250,6 +253,18 @@ export function buildOpenAPI(info: OpenAPIInfo, routes: readonly DocumentedRoute
     paths,
     components: { schemas, ...(Object.keys(securitySchemes).length > 0 && { securitySchemes }) },
   }
+}
+
+// a parameter is one name in one place: the first declaration (the route's own, then its dependencies') wins;
+// header names are case-insensitive (RFC 9110 §5.1)
+function unique<P extends { name: string; in: string }>(parameters: P[]): P[] {
+  const seen = new Set<string>()
+  return parameters.filter((p) => {
+    const key = `${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
 }
 
 // the fixed schemas (HTTPError, ProblemDetails, …) stay only where something refers to them

@@ -207,6 +207,7 @@ export function Security<T>(dep: Dependency<T>, scopes: readonly string[] = []):
     },
     dep.deps,
     dep.cache,
+    { scope: dep.scope, params: dep.params },
   )
   required.set(wrapper, scopes)
   const doc = schemes.get(dep)

@@ -1,7 +1,7 @@
 import { compileErrors, validate } from '@readme/openapi-parser'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { APIRouter, App, HTTPException } from '../src/index.ts'
+import { APIRouter, App, Depends, HTTPException, Security } from '../src/index.ts'
 import { defaultOperationId, type RouteDocs } from '../src/openapi.ts'
 import type { RouteConfig } from '../src/route.ts'
 
@@ -169,6 +169,41 @@ describe('array query parameters', () => {
     // no `style`/`explode`: a query parameter defaults to form, exploded (OpenAPI 3.1 §4.8.12.4), i.e. ?tag=a&tag=b
     expect((await app.inject('/notes?tag=a')).json()).toEqual(['a'])
     expect((await app.inject('/notes?tag=a&tag=b')).json()).toEqual(['a', 'b'])
+  })
+})
+
+describe('dependency parameters', () => {
+  it('documents the headers, query and cookies a dependency validates on every route that uses it', async () => {
+    const tenant = Depends(({ headers }) => headers['x-tenant'], { headers: z.object({ 'x-tenant': z.string() }) })
+    const paging = Depends(({ query }) => query, {
+      query: z.object({ page: z.coerce.number().int().min(1).default(1), tag: z.array(z.string()).optional() }),
+    })
+    const session = Depends(({ cookies, deps }) => `${deps.tenant}:${cookies.sid}`, {
+      cookies: z.object({ sid: z.string() }),
+      deps: { tenant },
+    })
+    const app = new App({ dependencies: [tenant] })
+    const admin = new APIRouter({ prefix: '/admin', dependencies: [session] })
+    admin.get('/stats', () => ({}))
+    app.include(admin)
+    app.get('/notes', { deps: { page: paging }, query: z.object({ page: z.string() }) }, () => [])
+    app.get('/plain', () => 'x')
+    const doc = app.openapi() as any
+    const names = (op: any) => op.parameters.map((p: any) => `${p.in}:${p.name}:${p.required}`)
+    expect(names(doc.paths['/admin/stats'].get)).toEqual(['header:x-tenant:true', 'cookie:sid:true'])
+    // the route's own `page` comes first and is kept; the dependency's `tag` is added
+    expect(names(doc.paths['/notes'].get)).toEqual(['query:page:true', 'header:x-tenant:true', 'query:tag:false'])
+    expect(names(doc.paths['/plain'].get)).toEqual(['header:x-tenant:true'])
+    expect(Object.keys(doc.paths['/plain'].get.responses)).toEqual(['200', '422'])
+    expect((await app.inject({ url: '/plain' })).status).toBe(422) // documented, and so it answers
+    await expectValid(doc)
+  })
+
+  it("keeps a dependency's parameters when it is wrapped by Security(dep, scopes)", () => {
+    const scoped = Depends(({ headers }) => headers['x-client'], { headers: z.object({ 'x-client': z.string() }) })
+    const app = new App()
+    app.get('/x', { dependencies: [Security(scoped, ['read'])] }, () => null)
+    expect((app.openapi() as any).paths['/x'].get.parameters.map((p: any) => p.name)).toEqual(['x-client'])
   })
 })
 
