@@ -1,6 +1,7 @@
 // Per-request state shared by middleware, dependencies and the handler.
 import type { IncomingHttpHeaders } from 'node:http'
 import type { MatchResult } from '@fasterapi/router'
+import { HTTPException } from './errors.ts'
 import type { Exchange } from './exchange.ts'
 import { parseCookies, parseQuery, type QueryObject } from './internal/query.ts'
 import type { RouteInfo } from './middleware.ts'
@@ -39,6 +40,7 @@ export class RequestContext {
   #controller: AbortController | undefined
   #abortedWith: unknown = undefined
   #aborted = false
+  #watching = false
 
   constructor(exchange: Exchange, method: string, path: string, search: string) {
     this.exchange = exchange
@@ -90,10 +92,22 @@ export class RequestContext {
     if (this.#controller === undefined) {
       this.#controller = new AbortController()
       if (this.#aborted) this.#controller.abort(this.#abortedWith)
+      else this._watchAbort()
     }
     return this.#controller.signal
   }
 
+  /**
+   * @internal Listens for the client going away. Wired on first use of `signal` (or by request logging), not
+   * per request: a route that never looks allocates no listener.
+   */
+  _watchAbort(): void {
+    if (this.#watching) return
+    this.#watching = true
+    this.exchange.onAbort(() => this._abort(new HTTPException(499, 'Client closed the connection')))
+  }
+
+  /** True once the client went away (watched from the first use of `signal`) or the route timed out. */
   get aborted(): boolean {
     return this.#aborted
   }

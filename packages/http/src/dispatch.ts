@@ -86,7 +86,6 @@ export function dispatch(d: DispatchState, router: Router<RouteEntry>, ex: Excha
   const path = q === -1 ? url : url.slice(0, q)
   const ctx = new RequestContext(ex, method, path, q === -1 ? '' : url.slice(q + 1))
   if (d.logRequests) logWhenDone(d, ctx)
-  ex.onAbort(() => ctx._abort(new HTTPException(499, 'Client closed the connection')))
   const m = router.match(method, path)
   let run: RouteRunner
   if (m.status === 200) {
@@ -127,6 +126,7 @@ function settle(d: DispatchState, ctx: RequestContext, out: unknown): void {
 // only registered when request logging is on: the hot path pays nothing otherwise
 function logWhenDone(d: DispatchState, ctx: RequestContext): void {
   const started = performance.now()
+  ctx._watchAbort()
   ctx.exchange.onDone(() => {
     d.logger.info?.(
       {

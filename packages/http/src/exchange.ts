@@ -153,8 +153,14 @@ export class NodeExchange implements Exchange {
     source.pipe(res)
   }
 
+  // watched from the first use of the request's signal: a client gone before then is reported at once
   onAbort(listener: () => void): void {
     const res = this.res as ServerResponse
+    if (res.writableEnded) return
+    if (res.destroyed || res.closed) {
+      listener()
+      return
+    }
     res.once('close', () => {
       if (!res.writableEnded) listener()
     })

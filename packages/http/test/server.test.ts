@@ -2,7 +2,7 @@ import { connect } from 'node:net'
 import { request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { App, listen, type RunningServer } from '../src/index.ts'
+import { App, listen, type NodeExchange, type RunningServer } from '../src/index.ts'
 import { rawExchange, statusLines } from './helpers/raw.ts'
 
 describe('the node:http server', () => {
@@ -129,6 +129,29 @@ describe('the node:http server', () => {
     socket.destroy()
     const reason = (await seen.promise) as { status: number }
     expect(reason.status).toBe(499)
+  })
+
+  it('reports a client that left before anything looked at the request signal as aborted at once', async () => {
+    const a = new App()
+    const seen = Promise.withResolvers<{ aborted: boolean; reason: unknown }>()
+    const started = Promise.withResolvers<void>()
+    a.get('/late', ({ request }) => {
+      const res = (request.exchange as NodeExchange).res
+      // the signal is first read after the connection closed: it must still come out aborted
+      res.once('close', () =>
+        setImmediate(() => seen.resolve({ aborted: request.signal.aborted, reason: request.signal.reason })),
+      )
+      started.resolve()
+      return new Promise(() => {})
+    })
+    server = await listen(a, { port: 0 })
+    const socket = connect(server.port, '127.0.0.1')
+    socket.write('GET /late HTTP/1.1\r\nHost: x\r\n\r\n')
+    await started.promise
+    socket.destroy()
+    const { aborted, reason } = await seen.promise
+    expect(aborted).toBe(true)
+    expect((reason as { status: number }).status).toBe(499)
   })
 
   it('answers 503 and aborts the handler signal when the route timeout passes', async () => {
