@@ -20,7 +20,7 @@ import {
   startEmbeddedPostgres,
 } from './internal/embedded-postgres.ts'
 import { type RequestSql, withSignal } from './internal/request-sql.ts'
-import { commitOnExit, openTransaction, type RequestTransaction } from './internal/request-transaction.ts'
+import { openTransaction, type RequestTransaction } from './internal/request-transaction.ts'
 import { migrate } from './migrations.ts'
 
 export interface DatabaseOptions extends CreatePoolOptions {
@@ -129,7 +129,6 @@ export function database(urlOrOptions: string | DatabaseOptions = {}): Database 
       if (!installed.has(app)) {
         installed.add(app)
         mapErrors(app, seconds)
-        app.use(commitOnExit)
       }
       await start()
       try {
@@ -141,9 +140,12 @@ export function database(urlOrOptions: string | DatabaseOptions = {}): Database 
     sql: Depends(function sql({ request }: { request: RequestContext }) {
       return withSignal(current(), request.signal)
     }),
-    transaction: Depends(function transaction({ request }: { request: RequestContext }) {
-      return openTransaction(current(), request)
-    }),
+    transaction: Depends(
+      function transaction({ request }: { request: RequestContext }) {
+        return openTransaction(current(), request)
+      },
+      { scope: 'function' },
+    ),
     get pool() {
       return current()
     },
@@ -155,7 +157,7 @@ export function database(urlOrOptions: string | DatabaseOptions = {}): Database 
   }
 }
 
-// apps whose error handlers and commit middleware are in place (a lifespan can run again after a shutdown)
+// apps whose error handlers are in place (a lifespan can run again after a shutdown)
 const installed = new WeakSet<App>()
 
 // pg failures as HTTP answers, through http's public exception handlers. A handler that throws an HTTPException

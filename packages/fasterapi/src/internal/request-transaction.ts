@@ -1,67 +1,42 @@
-// One transaction per request on a connection of its own: BEGIN when the dependency resolves, COMMIT once the
-// handler has returned and before the response is written (so a failed COMMIT still reaches the client as an
-// error), ROLLBACK when anything failed. The connection is released in every case: the generator's cleanup runs
-// after the response whatever happened, and rolls back a transaction nobody finished.
-import { Future } from '@fasterapi/futures'
-import { HTTPException, type Middleware, type RequestContext } from '@fasterapi/http'
+// One transaction per request on a connection of its own, as a dependency with http's 'function' scope: BEGIN
+// when the dependency resolves; its exit runs after the handler returns and before the response is written, so
+// COMMIT happens there and a failed COMMIT reaches the client as an error, never as the handler's 2xx. An error
+// from the handler is thrown in at the `yield` and rolls back. The connection is released in every case, before
+// the response goes out.
+import type { RequestContext } from '@fasterapi/http'
+import { HTTPException } from '@fasterapi/http'
 import { PostgresError, type ReservedSql, type Sql, type TransactionSql } from '@fasterapi/pg'
 import { withSignal } from './request-sql.ts'
 
 /** The `tx` a request sees: queries on the transaction's connection, stopped when the request is. */
 export type RequestTransaction = TransactionSql
 
-interface Open {
-  session: ReservedSql
-  state: 'open' | 'committed' | 'rolled back'
-}
-
-const OPEN = new WeakMap<RequestContext, Open>()
-
 export async function* openTransaction(pool: Sql, request: RequestContext): AsyncGenerator<RequestTransaction> {
   const session = await pool.reserve()
-  const open: Open = { session, state: 'open' }
+  let open = false
   try {
     await session.unsafe('begin').withSignal(request.signal)
-    OPEN.set(request, open)
+    open = true
     yield withSignal(session, request.signal)
+    open = false
+    await commit(session)
   } finally {
-    OPEN.delete(request)
-    if (open.state === 'open') await rollback(open)
+    // the handler (or a later dependency) failed, or the client left: nothing of this request is kept
+    if (open) await session.unsafe('rollback').catch(() => undefined)
     session.release()
   }
 }
 
-// invariant: a request without a transaction passes through untouched, synchronously when its route is synchronous
-export const commitOnExit: Middleware = (ctx, next) => {
-  const done = next()
-  if (done.state !== 'pending' && !OPEN.has(ctx)) return done
-  return done.then(
-    () => finish(ctx),
-    async (error: unknown) => {
-      const open = OPEN.get(ctx)
-      if (open?.state === 'open') await rollback(open)
-      throw error
-    },
-  )
-}
-
-function finish(ctx: RequestContext): void | Future<void> {
-  const open = OPEN.get(ctx)
-  if (open === undefined || open.state !== 'open') return
-  open.state = 'committed'
-  return Future.from(open.session.unsafe('commit').execute()).then(
-    (result) => {
-      // COMMIT of a transaction in which a statement failed (and the error was caught) answers ROLLBACK
-      if (result.command === 'ROLLBACK') {
-        open.state = 'rolled back'
-        throw new HTTPException(409, 'The transaction was rolled back: one of its statements failed')
-      }
-    },
-    (error: unknown) => {
-      open.state = 'rolled back'
-      throw commitFailure(error)
-    },
-  )
+async function commit(session: ReservedSql): Promise<void> {
+  let command: string
+  try {
+    command = (await session.unsafe('commit').execute()).command
+  } catch (error) {
+    throw commitFailure(error)
+  }
+  // COMMIT of a transaction in which a statement failed (and the error was caught) answers ROLLBACK
+  if (command === 'ROLLBACK')
+    throw new HTTPException(409, 'The transaction was rolled back: one of its statements failed')
 }
 
 // Class 40 (serialization failure, deadlock) and class 23 (a deferred constraint checked at COMMIT) are the
@@ -79,9 +54,4 @@ function commitFailure(error: unknown): unknown {
     )
   }
   return error
-}
-
-async function rollback(open: Open): Promise<void> {
-  open.state = 'rolled back'
-  await open.session.unsafe('rollback').catch(() => undefined)
 }
