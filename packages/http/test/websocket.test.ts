@@ -38,6 +38,28 @@ describe('WebSocket routes', () => {
     server = undefined
   })
 
+  it('runs the handshake through the app middleware like any route: it sees the route and may refuse in HTTP', async () => {
+    const app = new App()
+    const seen: string[] = []
+    app.use((ctx, next) => {
+      seen.push(`${ctx.method} ${ctx.route?.path ?? 'no route'}`)
+      if (ctx.headers['x-blocked'] !== undefined) throw new HTTPException(403, 'blocked')
+      return next()
+    })
+    app.websocket('/ws/echo', {}, async ({ socket }) => {
+      for await (const message of socket) await socket.send(message)
+    })
+    server = await listen(app, { port: 0 })
+    const url = `${server.url.replace('http', 'ws')}/ws/echo`
+    await expect(connect(url, { headers: { 'x-blocked': '1' } })).rejects.toMatchObject({ status: 403 })
+    const ws = await connect(url)
+    ws.send('ping')
+    expect(await ws.next()).toBe('ping')
+    ws.close()
+    await expect(connect(`${server.url.replace('http', 'ws')}/ws/nothing`)).rejects.toMatchObject({ status: 404 })
+    expect(seen).toEqual(['GET /ws/echo', 'GET /ws/echo', 'GET no route'])
+  })
+
   function chat() {
     const app = new App()
     const user = Depends(({ request }) => {
