@@ -155,17 +155,37 @@ export function flattenDependencies(deps: Iterable<Dependency<unknown>>, out = n
 
 export type Overrides = Map<Dependency<any>, Dependency<any>>
 
-// invariant: returns a plain object when every dependency answered synchronously, else a Future of it
+/**
+ * The dependencies a route's graph reaches more than once (counted as a tree): only these need the per-request
+ * cache, so a route whose dependencies each appear once allocates no Map.
+ */
+export function sharedDependencies(deps: Iterable<Dependency<unknown>>): ReadonlySet<Dependency<unknown>> {
+  const seen = new Set<Dependency<unknown>>()
+  const shared = new Set<Dependency<unknown>>()
+  const walk = (list: Iterable<Dependency<unknown>>) => {
+    for (const dep of list) {
+      if (seen.has(dep)) shared.add(dep)
+      else seen.add(dep)
+      walk(Object.values(dep.deps))
+    }
+  }
+  walk(deps)
+  return shared
+}
+
+// invariant: returns a plain object when every dependency answered synchronously, else a Future of it; with
+// overrides in place every cacheable dependency is cached (an override may share what the graph did not)
 export function resolveAll(
   deps: DependencyMap,
   keys: readonly string[],
   ctx: RequestContext,
   overrides: Overrides,
+  shared: ReadonlySet<Dependency<unknown>>,
 ): Record<string, unknown> | Future<Record<string, unknown>> {
   const out: Record<string, unknown> = {}
   let pending: Future<unknown>[] | undefined
   for (const key of keys) {
-    const value = resolveOne(deps[key]!, ctx, overrides)
+    const value = resolveOne(deps[key]!, ctx, overrides, shared)
     if (value instanceof Future) {
       if (value.state === 'fulfilled') out[key] = value.get()
       else {
@@ -178,14 +198,19 @@ export function resolveAll(
   return whenAll(pending).then(() => out)
 }
 
-export function resolveOne(dep: Dependency<unknown>, ctx: RequestContext, overrides: Overrides): unknown {
-  const cacheKey = dep
-  if (dep.cache && ctx._deps !== undefined && ctx._deps.has(cacheKey)) return ctx._deps.get(cacheKey)
+export function resolveOne(
+  dep: Dependency<unknown>,
+  ctx: RequestContext,
+  overrides: Overrides,
+  shared: ReadonlySet<Dependency<unknown>>,
+): unknown {
+  const cached = dep.cache && (overrides.size > 0 || shared.has(dep))
+  if (cached && ctx._deps !== undefined && ctx._deps.has(dep)) return ctx._deps.get(dep)
   const actual = overrides.size > 0 ? (overrides.get(dep) ?? dep) : dep
   const keys = Object.keys(actual.deps)
-  const sub = keys.length === 0 ? EMPTY : resolveAll(actual.deps, keys, ctx, overrides)
+  const sub = keys.length === 0 ? EMPTY : resolveAll(actual.deps, keys, ctx, overrides, shared)
   const value = sub instanceof Future ? sub.then((values) => call(actual, values, ctx)) : call(actual, sub, ctx)
-  if (dep.cache) (ctx._deps ??= new Map()).set(cacheKey, value)
+  if (cached) (ctx._deps ??= new Map()).set(dep, value)
   return value
 }
 

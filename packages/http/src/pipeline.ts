@@ -5,7 +5,7 @@
 // really pending costs one continuation (the shape of Fastify's handle-request chain, without callbacks).
 import { Future, isThenable, whenAll } from '@fasterapi/futures'
 import type { RequestContext } from './context.ts'
-import { type DependencyMap, finishExits, type Overrides, resolveAll } from './depends.ts'
+import { type Dependency, type DependencyMap, finishExits, type Overrides, resolveAll } from './depends.ts'
 import { HTTPException, RequestValidationError, ResponseValidationError, type ValidationIssue } from './errors.ts'
 import { type BodyKind, mediaType, parseBody } from './internal/body-parser.ts'
 import { decodeBody, isEncoded, unsupportedEncoding } from './internal/content-encoding.ts'
@@ -32,6 +32,8 @@ export interface RoutePlan {
   readonly effects: DependencyMap
   readonly effectKeys: readonly string[]
   readonly overrides: Overrides
+  /** Dependencies the graph reaches more than once: the only ones cached per request. */
+  readonly shared: ReadonlySet<Dependency<unknown>>
   /** Query keys whose schema is an array: a single `?tag=a` arrives as ['a']. */
   readonly arrayKeys: readonly string[]
   readonly serialize: ((value: unknown) => string) | undefined
@@ -209,11 +211,11 @@ export function applyChecks(s: RouteState, settled: readonly StandardResult<unkn
 
 /** Dependencies run for their effect; their values are dropped. */
 export function runEffects(s: RouteState): unknown {
-  return resolveAll(s.plan.effects, s.plan.effectKeys, s.request, s.plan.overrides)
+  return resolveAll(s.plan.effects, s.plan.effectKeys, s.request, s.plan.overrides, s.plan.shared)
 }
 
 export function resolveDeps(s: RouteState): unknown {
-  return resolveAll(s.plan.deps, s.plan.depKeys, s.request, s.plan.overrides)
+  return resolveAll(s.plan.deps, s.plan.depKeys, s.request, s.plan.overrides, s.plan.shared)
 }
 
 /** Calls the handler; a Promise it returns becomes a Future so that `proceed` can wait for it. */

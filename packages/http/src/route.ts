@@ -12,6 +12,7 @@ import {
   type DependencyValues,
   flattenDependencies,
   type Overrides,
+  sharedDependencies,
 } from './depends.ts'
 import { RouteDefinitionError } from './errors.ts'
 import type { BodyKind } from './internal/body-parser.ts'
@@ -177,6 +178,7 @@ export function compileRoute(def: RouteDefinition, env: RouteEnv): CompiledRoute
     effects,
     effectKeys: Object.keys(effects),
     overrides: env.overrides,
+    shared: sharedDependencies([...Object.values(effects), ...Object.values(deps)]),
     arrayKeys: config.query === undefined ? [] : arrayKeysOf(config.query),
     serialize:
       COMPILED_SERIALIZER && config.response !== undefined
