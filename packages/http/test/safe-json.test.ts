@@ -52,11 +52,11 @@ describe('safeJsonParse', () => {
       ),
     })).value
     // serialize by hand so that a __proto__ key is written as a key, and escape a random key character
-    const write = (v: unknown, escape: boolean): string => {
-      if (Array.isArray(v)) return `[${v.map((x) => write(x, escape)).join(',')}]`
+    const write = (v: unknown, escaped: boolean): string => {
+      if (Array.isArray(v)) return `[${v.map((x) => write(x, escaped)).join(',')}]`
       if (v !== null && typeof v === 'object' && 'entries' in v) {
         const entries = (v as { entries: [string, unknown][] }).entries
-        return `{${entries.map(([k, x]) => `${escape && k.length > 0 ? `"\\u${k.charCodeAt(0).toString(16).padStart(4, '0')}${JSON.stringify(k.slice(1)).slice(1)}` : JSON.stringify(k)}:${write(x, escape)}`).join(',')}}`
+        return `{${entries.map(([k, x]) => `${escaped && k.length > 0 ? `"\\u${k.charCodeAt(0).toString(16).padStart(4, '0')}${JSON.stringify(k.slice(1)).slice(1)}` : JSON.stringify(k)}:${write(x, escaped)}`).join(',')}}`
       }
       return JSON.stringify(v)
     }
@@ -72,8 +72,8 @@ describe('safeJsonParse', () => {
       return false
     }
     fc.assert(
-      fc.property(json, fc.boolean(), (value, escape) => {
-        const text = write(value, escape)
+      fc.property(json, fc.boolean(), (value, escaped) => {
+        const text = write(value, escaped)
         const expected = poisoned(JSON.parse(text))
         if (expected) expect(() => safeJsonParse(text)).toThrow(PrototypePoisoningError)
         else expect(safeJsonParse(text)).toEqual(JSON.parse(text))
