@@ -1,5 +1,5 @@
 // A realistic app's whole document, compared with a reviewed file: any change to the generated document shows up
-// as a diff of test/openapi-notes.snapshot.json in review (update with `vitest -u` once the change is intended).
+// as a diff of test/__snapshots__/openapi-notes.json.snap in review (JSON; .snap keeps the formatter off it) (update with `vitest -u` once the change is intended).
 import { compileErrors, validate } from '@readme/openapi-parser'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -86,7 +86,7 @@ export function notesService(): App {
 describe('the OpenAPI document of a notes service', () => {
   it('matches the reviewed snapshot and passes the external validator', async () => {
     const doc = notesService().openapi()
-    await expect(`${JSON.stringify(doc, null, 2)}\n`).toMatchFileSnapshot('./openapi-notes.snapshot.json')
+    await expect(`${JSON.stringify(doc, null, 2)}\n`).toMatchFileSnapshot('./__snapshots__/openapi-notes.json.snap')
     const result = await validate(structuredClone(doc) as never)
     if (!result.valid) expect.fail(compileErrors(result))
     expect(result.warnings).toEqual([])
