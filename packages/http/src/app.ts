@@ -18,6 +18,7 @@ import {
   missRoutes,
   type RouteEntry,
   recompose,
+  settleCleanups,
 } from './dispatch.ts'
 import { type DocsOptions, mountDocs } from './docs.ts'
 import type { ErrorFormat } from './error-response.ts'
@@ -89,6 +90,7 @@ export class App extends RouteCollector {
       logRequests: options.logRequests === true,
       misses: { ...bareMisses },
       bareMisses,
+      cleaning: new Set(),
     }
     mountDocs(this, options)
   }
@@ -174,8 +176,16 @@ export class App extends RouteCollector {
     return this.#lifecycle.startup(this)
   }
 
-  /** Runs lifespan teardowns (last first) and the shutdown hooks; resolves at once when startup failed. */
-  shutdown(): Promise<void> {
+  /**
+   * Waits up to `timeout` ms for work still running after its response (background tasks, dependency exits),
+   * then runs lifespan teardowns (last first) and the shutdown hooks; resolves at once when startup failed.
+   */
+  async shutdown(timeout = 10_000): Promise<void> {
+    if (!(await settleCleanups(this.#core, timeout)))
+      this.#core.logger.error(
+        { pending: this.#core.cleaning.size, timeout },
+        'shutdown did not wait for unfinished background work',
+      )
     return this.#lifecycle.shutdown()
   }
 

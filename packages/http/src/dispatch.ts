@@ -46,6 +46,8 @@ export interface DispatchState {
   /** The answers when no route matches, composed with the app's middleware like any route. */
   readonly misses: Record<MissStatus, RouteRunner>
   readonly bareMisses: Record<MissStatus, RouteRunner>
+  /** Cleanups running after their response (dependency exits, background tasks); shutdown waits for them. */
+  readonly cleaning: Set<Promise<void>>
 }
 
 /** The prebuilt miss routes of a router: 404 (+ suggestions when `debug`), slash redirects, 405 + Allow, 400/414. */
@@ -196,6 +198,8 @@ export function send(d: DispatchState, ctx: RequestContext, error: unknown): voi
   if (ctx._cleanups !== undefined)
     ex.onDone(() => {
       const cleaning = cleanUp(d, ctx, error) // started whether or not the exchange waits for it
+      d.cleaning.add(cleaning)
+      void cleaning.then(() => d.cleaning.delete(cleaning)) // cleanUp never rejects
       ex.waitFor?.(cleaning)
     })
   if (response instanceof TakeOverResponse) {
@@ -223,5 +227,23 @@ async function cleanUp(d: DispatchState, ctx: RequestContext, error: unknown): P
     } catch (cleanupError) {
       if (cleanupError !== error) d.logger.error({ err: cleanupError, requestId: ctx.id }, 'dependency cleanup failed')
     }
+  }
+}
+
+/**
+ * Waits for the cleanups still running after their responses (and any that start meanwhile) for at most
+ * `timeout` ms; true when none is left.
+ */
+export async function settleCleanups(d: DispatchState, timeout: number): Promise<boolean> {
+  if (d.cleaning.size === 0) return true
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<false>((resolve) => (timer = setTimeout(resolve, timeout, false)))
+  try {
+    while (d.cleaning.size > 0) {
+      if ((await Promise.race([Promise.all(d.cleaning).then(() => true), expired])) === false) return false
+    }
+    return true
+  } finally {
+    clearTimeout(timer)
   }
 }

@@ -24,7 +24,7 @@ export interface ListenOptions {
   requestTimeout?: number
   /** Idle time before a keep-alive socket is closed. @default 5_000 ms */
   keepAliveTimeout?: number
-  /** Deadline for in-flight requests on close. @default 10_000 ms */
+  /** Deadline on close for in-flight requests, then for the background work of answered ones. @default 10_000 ms */
   shutdownTimeout?: number
   /** Close gracefully on SIGTERM and SIGINT. @default false */
   handleSignals?: boolean
@@ -106,13 +106,15 @@ export async function listen(app: App, options: ListenOptions = {}): Promise<Run
   const close = () => {
     closing ??= (async () => {
       const deadline = options.shutdownTimeout ?? 10_000
+      const started = performance.now()
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       const sockets = Promise.all([app.closeWebSockets(1001), app.closeEventStreams()])
       const timer = setTimeout(() => closeAll(server), deadline)
       closeIdle(server)
       await Promise.all([closed, sockets])
       clearTimeout(timer)
-      await app.shutdown()
+      // background work of answered requests gets what is left of the same deadline
+      await app.shutdown(Math.max(0, deadline - (performance.now() - started)))
     })()
     return closing
   }

@@ -120,6 +120,41 @@ describe('BackgroundTasks', () => {
     expect(sizes).toEqual([1, 1])
   })
 
+  it('server close waits for tasks of answered requests before the shutdown hooks run', async () => {
+    const gate = deferred()
+    const ran: string[] = []
+    const app = appWithTasks(gate.promise, ran)
+    app.onEvent('shutdown', () => void ran.push('shutdown hook'))
+    server = await listen(app, { port: 0 })
+    const r = await request(`${server.url}/signup`, { method: 'POST' })
+    expect(await r.body.json()).toEqual({ ok: true })
+    const closing = server.close()
+    server = undefined
+    let closed = false
+    void closing.then(() => (closed = true))
+    // the first task is blocked: close must still be waiting for it (a macrotask lets any settled chain run)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(closed).toBe(false)
+    gate.resolve()
+    await closing
+    expect(ran).toEqual(['handler queued 2', 'first ada', 'second 2', 'shutdown hook'])
+  })
+
+  it('shutdown stops waiting at its deadline, logs the unfinished work, and still runs the hooks', async () => {
+    const logged: Logged[] = []
+    const app = new App({ logger: { error: (details, message) => logged.push({ details, message }) } })
+    const ran: string[] = []
+    app.onEvent('shutdown', () => void ran.push('shutdown hook'))
+    app.get('/x', { deps: { tasks: BackgroundTasks } }, ({ deps }) => {
+      deps.tasks.add(() => new Promise<void>(() => {})) // never ends
+      return 'ok'
+    })
+    expect((await app.inject('/x')).status).toBe(200)
+    await app.shutdown(50)
+    expect(ran).toEqual(['shutdown hook'])
+    expect(logged.map((l) => l.message)).toEqual(['shutdown did not wait for unfinished background work'])
+  })
+
   it('refuses a task that is not a function, and types the arguments', () => {
     const app = new App()
     app.get('/x', { deps: { tasks: BackgroundTasks } }, ({ deps }) => {
