@@ -49,7 +49,9 @@ export interface DocumentedRoute {
 }
 
 const PARAM_TYPES: Record<string, JsonSchema> = {
-  int: { type: 'integer' },
+  // {x:int} matches safe integers only; {x:bigint} any length, so clients should keep it as a string
+  int: { type: 'integer', minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER },
+  bigint: { type: 'string', pattern: '^-?[0-9]+$' },
   float: { type: 'number' },
   uuid: { type: 'string', format: 'uuid' },
   path: { type: 'string' },

@@ -53,7 +53,14 @@ describe('OpenAPI', () => {
     const get = doc.paths['/items/{id}'].get
     expect(get.operationId).toBe('getItem')
     expect(get.tags).toEqual(['items'])
-    expect(get.parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }])
+    expect(get.parameters).toEqual([
+      {
+        name: 'id',
+        in: 'path',
+        required: true,
+        schema: { type: 'integer', minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER },
+      },
+    ])
     expect(get.responses['200'].content['application/json'].schema).toMatchObject({
       type: 'object',
       required: ['id', 'name'],
