@@ -173,9 +173,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the docs pages in headless Chromium, off
     const op = page.locator(`.opblock-${method}`, { has: page.locator(`[data-path="${path}"]`) })
     await op.locator('.opblock-summary').click()
     await op.locator('.try-out__btn').click()
+    // wait for this request's answer on the network, then for the page to show its status: a response table
+    // left from an earlier try (cleared by Cancel a render later on a busy machine) must not be read instead
+    const answered = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === path && r.request().method() === method.toUpperCase(),
+    )
     await op.locator('button.execute').click()
+    const code = String((await answered).status())
     const live = op.locator('.live-responses-table .response')
-    await live.waitFor()
+    await live.locator('.response-col_status', { hasText: code }).waitFor()
     const status = (await live.locator('.response-col_status').textContent())?.trim()
     const body = JSON.parse((await live.locator('.response-col_description pre').first().textContent()) ?? 'null')
     await op.locator('.try-out__btn').click() // Cancel: back to the operation as it was
