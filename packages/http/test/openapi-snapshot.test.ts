@@ -1,5 +1,6 @@
 // A realistic app's whole document, compared with a reviewed file: any change to the generated document shows up
-// as a diff of test/__snapshots__/openapi-notes.json.snap in review (JSON; .snap keeps the formatter off it) (update with `vitest -u` once the change is intended).
+// as a diff of test/__snapshots__/openapi-notes.json.snap in review (JSON; the .snap name keeps the formatter off
+// it). Update it with `vitest -u` once the change is intended.
 import { compileErrors, validate } from '@readme/openapi-parser'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
