@@ -62,9 +62,16 @@ async function tryItOut(
   for (const [name, value] of Object.entries(input.params ?? {}))
     await op.locator(`input[placeholder="${name}"]`).fill(value)
   if (input.body !== undefined) await op.locator('textarea.body-param__text').fill(JSON.stringify(input.body))
+  // wait for this request's answer on the network, then for the page to show its status: the table of an
+  // earlier try on the same path (cleared a render after Cancel on a busy machine) must not be read instead
+  const pattern = new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`)
+  const answered = page.waitForResponse(
+    (r) => pattern.test(new URL(r.url()).pathname) && r.request().method() === method.toUpperCase(),
+  )
   await op.locator('button.execute').click()
+  const code = String((await answered).status())
   const live = op.locator('.live-responses-table .response')
-  await live.waitFor()
+  await live.locator('.response-col_status', { hasText: code }).waitFor()
   // an undocumented status reads '404Undocumented' in that cell
   const status = Number(/^\d{3}/.exec((await live.locator('.response-col_status').textContent())?.trim() ?? '')?.[0])
   const text = (await live.locator('.response-col_description pre').first().textContent()) ?? ''
