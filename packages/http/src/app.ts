@@ -249,7 +249,7 @@ export class App extends RouteCollector {
       },
       failed: (err) => this.#core.logger.error({ err, path }, 'event stream failed'),
     })
-    return this.route('GET', path, { ...config, compress: false }, route as never)
+    return this.route('GET', path, { mediaType: 'text/event-stream', ...config, compress: false }, route as never)
   }
 
   /** Open event streams. */

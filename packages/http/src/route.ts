@@ -20,6 +20,7 @@ import type { QueryObject } from './internal/query.ts'
 import { arrayKeysOf } from './internal/query-arrays.ts'
 import type { Middleware } from './middleware.ts'
 import { checkOffloadDependencies, isOffloaded } from './offload.ts'
+import type { RouteDocs } from './openapi.ts'
 import {
   applyChecks,
   callHandler,
@@ -44,7 +45,7 @@ import { compileSerializer } from './serializer.ts'
 
 export type Schema = StandardSchemaV1<any, any>
 
-export interface RouteConfig {
+export interface RouteConfig extends RouteDocs {
   /** Validates (and may transform) the router's params; without it, params are typed from the pattern. */
   params?: Schema
   query?: Schema

@@ -368,9 +368,11 @@ describe('operations', () => {
 
   it('documents a route by its media type, an event stream as text/event-stream', async () => {
     const app = new App()
-    app.get('/page', withDocs({ mediaType: 'text/html' }), () => '<p>hi</p>')
+    app.get('/page', { mediaType: 'text/html' }, () => '<p>hi</p>')
     app.get('/events', withDocs({ mediaType: 'text/event-stream' }), () => null)
+    app.sse('/feed', {}, () => undefined) // an SSE route says so without being told
     const doc = app.openapi() as any
+    expect(Object.keys(doc.paths['/feed'].get.responses['200'].content)).toEqual(['text/event-stream'])
     expect(doc.paths['/page'].get.responses['200'].content).toEqual({ 'text/html': { schema: { type: 'string' } } })
     expect(Object.keys(doc.paths['/events'].get.responses['200'].content)).toEqual(['text/event-stream'])
     await expectValid(doc)
