@@ -14,7 +14,16 @@ export { APIRouter, type RouterOptions } from './collector.ts'
 export { RequestContext } from './context.ts'
 export { CookieError, type CookieOptions, CookieSigner, type SignedValue, serializeCookie } from './cookies.ts'
 export { type CorsOptions, CorsOptionsError, cors } from './cors.ts'
-export { Dependency, type DependencyInput, type DependencyMap, type DependencyValues, Depends } from './depends.ts'
+export {
+  Dependency,
+  type DependencyInput,
+  type DependencyMap,
+  type DependencyParamValues,
+  type DependencyScope,
+  type DependencyValues,
+  Depends,
+  type DependsOptions,
+} from './depends.ts'
 export { type DocsOptions, mountDocs } from './docs.ts'
 export {
   HTTPException,
@@ -25,6 +34,7 @@ export {
   type ValidationIssue,
 } from './errors.ts'
 export { type Exchange, NodeExchange } from './exchange.ts'
+export type { RouteInfo } from './middleware.ts'
 export { type FieldPart, type FilePart, type FormData, type FormValue, type Part, UploadFile } from './multipart.ts'
 export { type OffloadInput, type OffloadOptions, offload } from './offload.ts'
 export { defaultOperationId, type OpenAPIInfo, type ResponseDoc, type RouteDocs } from './openapi.ts'
