@@ -54,3 +54,14 @@ export class CliError extends Error {
     this.code = code
   }
 }
+
+/** `EVENT_BUS_INVALID_OPTION`, or `EVENT_BUS_CLOSED` for a publish after `close()`. */
+export class EventBusError extends Error {
+  readonly code: 'EVENT_BUS_INVALID_OPTION' | 'EVENT_BUS_CLOSED'
+
+  constructor(code: EventBusError['code'], message: string) {
+    super(message)
+    this.name = 'EventBusError'
+    this.code = code
+  }
+}

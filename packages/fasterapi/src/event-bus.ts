@@ -6,6 +6,7 @@
 // by age and count.
 import type { ListenHandle, Sql } from '@fasterapi/pg'
 import type { BusMessage, ChannelBus } from '@fasterapi/sse'
+import { EventBusError } from './errors.ts'
 
 export interface PostgresBusOptions {
   /** The events table (created when missing); its name is also the NOTIFY channel. @default 'fasterapi_events' */
@@ -21,17 +22,6 @@ export interface PostgresBusOptions {
   maxCount?: number
   /** Trim every this many ms (and once at start); 0 only when `trim()` is called. @default 60_000 */
   trimInterval?: number
-}
-
-/** `EVENT_BUS_INVALID_OPTION`, or `EVENT_BUS_CLOSED` for a publish after `close()`. */
-export class EventBusError extends Error {
-  readonly code: 'EVENT_BUS_INVALID_OPTION' | 'EVENT_BUS_CLOSED'
-
-  constructor(code: EventBusError['code'], message: string) {
-    super(message)
-    this.name = 'EventBusError'
-    this.code = code
-  }
 }
 
 type Deliver = (message: BusMessage) => void

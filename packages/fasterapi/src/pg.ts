@@ -40,8 +40,8 @@ export {
   type TypeOptions,
 } from '@fasterapi/pg'
 export { type Database, DatabaseNotStartedError, type DatabaseOptions, database } from './database.ts'
-export { EmbeddedPostgresError, MigrationError } from './errors.ts'
-export { EventBusError, PostgresBus, type PostgresBusOptions } from './event-bus.ts'
+export { EmbeddedPostgresError, EventBusError, MigrationError } from './errors.ts'
+export { PostgresBus, type PostgresBusOptions } from './event-bus.ts'
 export {
   type EmbeddedPostgres,
   type EmbeddedPostgresOptions,

@@ -5,7 +5,8 @@ import { createPool, type Sql } from '@fasterapi/pg'
 import type { BusMessage } from '@fasterapi/sse'
 import { EventSource } from 'eventsource'
 import { afterAll, describe, expect, inject, it } from 'vitest'
-import { EventBusError, PostgresBus } from '../src/event-bus.ts'
+import { EventBusError } from '../src/errors.ts'
+import { PostgresBus } from '../src/event-bus.ts'
 
 const url = inject('databaseUrl')
 let tables = 0
