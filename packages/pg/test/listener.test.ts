@@ -191,7 +191,8 @@ describe('listen: a lost connection', () => {
       expect(await notified.next()).toBe(1)
       // the connection goes, and cannot come back until the role may log in again: job 2 is missed for sure
       await admin.unsafe(`alter role ${role} nologin`)
-      await admin`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${name}`
+      // with a timeout, pg_terminate_backend waits until the backend has exited (else it could still get job 2)
+      await admin`select pg_terminate_backend(pid, 30000) from pg_stat_activity where application_name = ${name}`
       await admin`insert into listen_jobs values (2)`
       await admin.notify('jobs', '2')
       await admin.unsafe(`alter role ${role} login`)
