@@ -36,6 +36,7 @@ export class RequestContext {
   #query: QueryObject | undefined
   #cookies: Record<string, string> | undefined
   #state: Record<string, unknown> | undefined
+  #responseHeaders: Record<string, string | string[]> | undefined
   #id: string | undefined
   #controller: AbortController | undefined
   #abortedWith: unknown = undefined
@@ -70,6 +71,20 @@ export class RequestContext {
   get cookies(): Record<string, string> {
     this.#cookies ??= parseCookies(this.exchange.headers.cookie)
     return this.#cookies
+  }
+
+  /**
+   * Headers added to whatever answer this request gets: the route's, a middleware's or one rendered from an
+   * error. The answer's own headers win, except `set-cookie` and `vary`, which are combined. Created on first use.
+   */
+  get responseHeaders(): Record<string, string | string[]> {
+    this.#responseHeaders ??= Object.create(null) as Record<string, string | string[]>
+    return this.#responseHeaders
+  }
+
+  /** @internal the bag when something was put in it */
+  get _responseHeaders(): Record<string, string | string[]> | undefined {
+    return this.#responseHeaders
   }
 
   /** Free space for middleware and dependencies to share values. */

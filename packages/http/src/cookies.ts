@@ -2,6 +2,7 @@
 // value or attribute can carry a ';', a CR/LF or another cookie; and signed cookies (HMAC-SHA256 over the
 // value, compared in constant time) with key rotation: sign with the first key, accept any.
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import type { RequestContext } from './context.ts'
 
 export interface CookieOptions {
   /** Seconds until the cookie expires; 0 or less expires it at once. */
@@ -111,6 +112,25 @@ function checkPrefix(name: string, options: CookieOptions, path: string): void {
 /** The Set-Cookie value that deletes `name`: empty, Max-Age=0 and an Expires in the past. */
 export function deletionCookie(name: string, options: Omit<CookieOptions, 'maxAge' | 'expires'> = {}): string {
   return serializeCookie(name, '', { ...options, maxAge: 0, expires: new Date(0) })
+}
+
+/**
+ * Sets a cookie on whatever answer the request gets, from a handler or dependency that returns a plain value
+ * (FastAPI's `response.set_cookie`; Hono's `setCookie(c, …)`). Same checks as `Response.setCookie`.
+ * @example
+ * app.post('/login', ({ request }) => { setCookie(request, 'sid', signer.sign(id), { httpOnly: true }); return { ok: true } })
+ */
+export function setCookie(request: RequestContext, name: string, value: string, options?: CookieOptions): void {
+  appendSetCookie(request.responseHeaders, serializeCookie(name, value, options))
+}
+
+/** Deletes a cookie (empty value, Max-Age=0) on whatever answer the request gets. */
+export function deleteCookie(
+  request: RequestContext,
+  name: string,
+  options?: Omit<CookieOptions, 'maxAge' | 'expires'>,
+): void {
+  appendSetCookie(request.responseHeaders, deletionCookie(name, options))
 }
 
 /** Appends to a headers object's set-cookie list, whatever the case its key was written in. */

@@ -99,7 +99,8 @@ export function cors(
       ctx.headers['access-control-request-method'] !== undefined
     if (requestOrigin === undefined) {
       // not a CORS request; the answer still depends on Origin when another request could carry one
-      return variesByOrigin ? after(next(), ctx, (r) => addVary(r.headers, 'Origin')) : next()
+      if (variesByOrigin) ctx.responseHeaders.vary = 'Origin'
+      return next()
     }
     const verdict = allowed(requestOrigin, ctx)
     if (verdict instanceof Future) {
@@ -140,39 +141,14 @@ export function cors(
       if (vary.length > 0) headers.vary = vary.join(', ')
       return new Response(null, { status: preflightStatus, headers })
     }
-    return after(next(), ctx, (r) => {
-      if (variesByOrigin) addVary(r.headers, 'Origin')
-      if (allowOrigin === undefined) return
-      r.headers['access-control-allow-origin'] = allowOrigin
-      if (options.credentials) r.headers['access-control-allow-credentials'] = 'true'
-      if (exposed !== undefined) r.headers['access-control-expose-headers'] = exposed
-    })
+    // on the request, not the route's answer: an error answer (4xx/5xx) carries them too, so the page can read it
+    const extra = ctx.responseHeaders
+    if (variesByOrigin) extra.vary = 'Origin'
+    if (allowOrigin !== undefined) {
+      extra['access-control-allow-origin'] = allowOrigin
+      if (options.credentials) extra['access-control-allow-credentials'] = 'true'
+      if (exposed !== undefined) extra['access-control-expose-headers'] = exposed
+    }
+    return next()
   }
-}
-
-// runs `fn` on the response the rest of the chain produced (synchronously when it is already there)
-function after(done: Future<void>, ctx: RequestContext, fn: (r: Response) => void): Future<void> {
-  const apply = () => {
-    if (ctx.response !== undefined) fn(ctx.response)
-  }
-  if (done.state === 'fulfilled') {
-    apply()
-    return done
-  }
-  return done.then(apply)
-}
-
-/** Adds `value` to a Vary header unless it (or '*') is already listed. */
-export function addVary(headers: Record<string, string | number | readonly string[]>, value: string): void {
-  let key = 'vary'
-  for (const k in headers) if (k.toLowerCase() === 'vary') key = k
-  const current = headers[key]
-  if (current === undefined || current === '') {
-    headers[key] = value
-    return
-  }
-  const text = Array.isArray(current) ? current.join(', ') : String(current)
-  const names = text.split(',').map((s) => s.trim().toLowerCase())
-  if (names.includes('*') || names.includes(value.toLowerCase())) return
-  headers[key] = `${text}, ${value}`
 }

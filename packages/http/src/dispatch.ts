@@ -11,7 +11,7 @@ import type { Exchange } from './exchange.ts'
 import { TakeOverResponse } from './internal/take-over.ts'
 import { originForm } from './internal/target.ts'
 import { compose, type Middleware, type RouteInfo, type RouteRunner } from './middleware.ts'
-import { Response } from './response.ts'
+import { mergeHeaders, Response } from './response.ts'
 import type { RouteDefinition } from './route.ts'
 import { writeResponse } from './write.ts'
 
@@ -195,6 +195,8 @@ export function send(d: DispatchState, ctx: RequestContext, error: unknown): voi
   const ex = ctx.exchange
   if (ex.headersSent) return
   const response = ctx.response ?? Response.json(null)
+  const extra = ctx._responseHeaders // CORS headers, cookies set on the request: on every answer, errors too
+  if (extra !== undefined) mergeHeaders(response.headers, extra)
   if (ctx._cleanups !== undefined)
     ex.onDone(() => {
       const cleaning = cleanUp(d, ctx, error) // started whether or not the exchange waits for it

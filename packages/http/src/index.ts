@@ -12,7 +12,15 @@ export {
 export { BackgroundTaskError, BackgroundTasks } from './background.ts'
 export { APIRouter, type RouterOptions } from './collector.ts'
 export { RequestContext } from './context.ts'
-export { CookieError, type CookieOptions, CookieSigner, type SignedValue, serializeCookie } from './cookies.ts'
+export {
+  CookieError,
+  type CookieOptions,
+  CookieSigner,
+  deleteCookie,
+  type SignedValue,
+  serializeCookie,
+  setCookie,
+} from './cookies.ts'
 export { type CorsOptions, CorsOptionsError, cors } from './cors.ts'
 export {
   Dependency,

@@ -126,6 +126,38 @@ export interface FileInit extends ResponseInit {
   followSymlinks?: boolean
 }
 
+/** Adds `value` to a Vary header unless it (or '*') is already listed. */
+export function addVary(headers: Record<string, string | number | readonly string[]>, value: string): void {
+  let key = 'vary'
+  for (const k in headers) if (k.toLowerCase() === 'vary') key = k
+  const current = headers[key]
+  if (current === undefined || current === '') {
+    headers[key] = value
+    return
+  }
+  const text = Array.isArray(current) ? current.join(', ') : String(current)
+  const names = text.split(',').map((s) => s.trim().toLowerCase())
+  if (names.includes('*') || names.includes(value.toLowerCase())) return
+  headers[key] = `${text}, ${value}`
+}
+
+/**
+ * Adds a request's extra headers (`ctx.responseHeaders`) to the answer: its own headers win, except
+ * `set-cookie` and `vary`, which are combined.
+ */
+export function mergeHeaders(
+  headers: Record<string, string | number | readonly string[]>,
+  extra: Readonly<Record<string, string | readonly string[]>>,
+): void {
+  for (const key in extra) {
+    const value = extra[key]!
+    const name = key.toLowerCase()
+    if (name === 'set-cookie') for (const v of typeof value === 'string' ? [value] : value) appendSetCookie(headers, v)
+    else if (name === 'vary') for (const v of typeof value === 'string' ? [value] : value) addVary(headers, v)
+    else if (!hasHeader(headers, name)) headers[key] = value
+  }
+}
+
 function withType(r: Response, type: string): Response {
   if (!hasHeader(r.headers, 'content-type')) r.headers['content-type'] = type
   return r

@@ -1,6 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { App, CookieError, CookieSigner, Response, serializeCookie } from '../src/index.ts'
+import {
+  App,
+  CookieError,
+  CookieSigner,
+  Depends,
+  deleteCookie,
+  HTTPException,
+  Response,
+  serializeCookie,
+  setCookie,
+} from '../src/index.ts'
 import { type Client, transports } from './helpers/transports.ts'
 
 const KEY = 'k1-0123456789abcdef'
@@ -150,6 +160,42 @@ describe.each(transports)('cookies on responses (%s)', (_name, open) => {
     const renewed = await client.request({ path: '/me', headers: { cookie: `uid=${encodeURIComponent(older)}` } })
     expect(renewed.json()).toEqual({ uid: 'bob', renew: true })
     expect((await client.request({ path: '/me' })).status).toBe(422)
+  })
+
+  it('sets and deletes cookies from a handler that returns a plain value, and from a dependency', async () => {
+    const app = new App()
+    const session = Depends(({ request }) => {
+      setCookie(request, 'visited', 'yes', { maxAge: 60 })
+      return 'session'
+    })
+    app.get('/plain', { deps: { session } }, ({ request, deps }) => {
+      setCookie(request, 'sid', 'a b', { httpOnly: true })
+      deleteCookie(request, 'old')
+      return { session: deps.session }
+    })
+    app.get('/both', ({ request }) => {
+      setCookie(request, 'a', '1')
+      return Response.json(null).setCookie('b', '2')
+    })
+    app.get('/error', ({ request }) => {
+      setCookie(request, 'tried', '1')
+      throw new HTTPException(401)
+    })
+    client = await open(app)
+    const r = await client.request({ path: '/plain' })
+    expect(r.json()).toEqual({ session: 'session' })
+    expect([r.headers['set-cookie']].flat()).toEqual([
+      'visited=yes; Max-Age=60; Path=/',
+      'sid=a%20b; Path=/; HttpOnly',
+      'old=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/',
+    ])
+    expect([(await client.request({ path: '/both' })).headers['set-cookie']].flat()).toEqual([
+      'b=2; Path=/',
+      'a=1; Path=/',
+    ])
+    const failed = await client.request({ path: '/error' })
+    expect(failed.status).toBe(401)
+    expect([failed.headers['set-cookie']].flat()).toEqual(['tried=1; Path=/'])
   })
 
   it('answers 500 without sending anything when a handler sets an invalid cookie', async () => {

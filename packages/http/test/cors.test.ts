@@ -157,6 +157,30 @@ describe.each(transports)('cors (%s)', (_name, open) => {
     expect(r.headers.allow).toBe('GET, HEAD, POST')
   })
 
+  it('puts its headers on error answers too, so the page can read a 4xx/5xx', async () => {
+    const app = api({ origin: SITE, credentials: true })
+    app.get('/boom', () => {
+      throw new Error('bug')
+    })
+    app.exceptionHandler(RangeError, () => Response.json({ custom: true }, { status: 418 }))
+    app.get('/custom', () => {
+      throw new RangeError('x')
+    })
+    client = await open(app)
+    for (const [path, status] of [
+      ['/fail', 409],
+      ['/boom', 500],
+      ['/custom', 418],
+      ['/nowhere', 404],
+    ] as const) {
+      const r = await client.request({ path, headers: { origin: SITE } })
+      expect(r.status, path).toBe(status)
+      expect(r.headers['access-control-allow-origin'], path).toBe(SITE)
+      expect(r.headers['access-control-allow-credentials'], path).toBe('true')
+      expect(r.headers.vary, path).toBe('Origin')
+    }
+  })
+
   it('keeps the Vary the route set and the cookies it sent', async () => {
     const app = new App()
     app.use(cors({ origin: SITE }))
