@@ -186,6 +186,39 @@ export interface FutureWithResolvers<T> {
   reject: (reason?: unknown) => void
 }
 
+/**
+ * The settling side of one pending future (Seastar's `promise<T>`): `future` is handed out, `resolve` or
+ * `reject` settles it, and the first call wins. Unlike `Future.withResolvers()` it allocates no closure,
+ * so a hot path (a request body being read) pays for one object; the methods need their receiver, so pass
+ * `(v) => r.resolve(v)`, not `r.resolve`, where a detached function is wanted.
+ * @example
+ * const r = new Resolver<Buffer>()
+ * stream.once('end', () => r.resolve(Buffer.concat(chunks)))
+ * return r.future
+ */
+export class Resolver<T> {
+  readonly future: Future<T> = new Future<T>()
+  #done = false
+
+  /** Fulfils the future with `value`, or makes it follow `value` when that is a thenable. */
+  resolve(value: T | PromiseLike<T>): void {
+    if (this.#done) return
+    this.#done = true
+    resolveFuture(this.future, value)
+  }
+
+  reject(reason?: unknown): void {
+    if (this.#done) return
+    this.#done = true
+    settle(this.future, REJECTED, reason)
+  }
+
+  /** True once `resolve` or `reject` was called (the future may still follow a pending thenable). */
+  get settled(): boolean {
+    return this.#done
+  }
+}
+
 /** True for anything with a callable `then` (Promises/A+ 1.2). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (

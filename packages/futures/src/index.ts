@@ -1,5 +1,5 @@
 export { FutureError, FutureNotReadyError, InvalidArgumentError, TimeoutError } from './errors.ts'
-export { Future, type FutureState, type FutureWithResolvers, isThenable } from './future.ts'
+export { Future, type FutureState, type FutureWithResolvers, isThenable, Resolver } from './future.ts'
 export { filterAsync, type MapOptions, type Mapper, mapAsync, reduceAsync } from './map.ts'
 export { Pipeline, type StageOptions } from './pipeline.ts'
 export { type LoopSample, LoopStats } from './reactor/loop-stats.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Future, FutureNotReadyError } from '../src/index.ts'
+import { Future, FutureNotReadyError, Resolver } from '../src/index.ts'
 
 describe('ready futures run continuations synchronously', () => {
   it('runs then() before then() returns and hands back a ready future', () => {
@@ -182,5 +182,36 @@ describe('construction and interop', () => {
 
   it('reports its tag as Future', () => {
     expect(Object.prototype.toString.call(Future.ready(1))).toBe('[object Future]')
+  })
+})
+
+describe('Resolver', () => {
+  it('settles its future once, synchronously, the first call winning', () => {
+    const r = new Resolver<number>()
+    const log: string[] = []
+    r.future.then((v) => log.push(`got ${v}`))
+    expect(r.settled).toBe(false)
+    r.resolve(5)
+    log.push('after resolve')
+    r.reject(new Error('late'))
+    r.resolve(6)
+    expect(log).toEqual(['got 5', 'after resolve'])
+    expect(r.future.get()).toBe(5)
+    expect(r.settled).toBe(true)
+  })
+
+  it('rejects, and follows a pending future it is resolved with', () => {
+    const failing = new Resolver<number>()
+    failing.reject(new Error('nope'))
+    failing.resolve(1)
+    expect(() => failing.future.get()).toThrow('nope')
+
+    const outer = new Resolver<number>()
+    const inner = new Resolver<number>()
+    outer.resolve(inner.future)
+    outer.resolve(9) // ignored: already following `inner`
+    expect(outer.future.state).toBe('pending')
+    inner.resolve(3)
+    expect(outer.future.get()).toBe(3)
   })
 })

@@ -10,7 +10,7 @@ import {
 } from 'node:http'
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
 import { Readable, Writable } from 'node:stream'
-import { Future } from '@fasterapi/futures'
+import { Future, Resolver } from '@fasterapi/futures'
 import type { EventStreamResponse } from '@fasterapi/sse'
 import { HTTPException } from './errors.ts'
 
@@ -53,45 +53,56 @@ export function readLimited(
   if (declared !== undefined && Number(declared) > limit) return Future.failed(tooLarge(limit))
   if (!framed && declared === undefined && headers['transfer-encoding'] === undefined) return Future.ready(EMPTY)
   if (declared === '0') return Future.ready(EMPTY)
-  const { future, resolve, reject } = Future.withResolvers<Buffer>()
-  const chunks: Buffer[] = []
-  let size = 0
-  const onData = (chunk: Buffer) => {
-    size += chunk.length
-    if (size > limit) {
-      stopReading(stream, onData, onEnd, onClose)
-      stream.resume() // drain the rest so the socket can carry the 413
-      reject(tooLarge(limit))
-      return
-    }
-    chunks.push(chunk)
-  }
-  const onEnd = () => {
-    stopReading(stream, onData, onEnd, onClose)
-    resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
-  }
+  const reader = new BodyReader(stream, limit)
+  const listener = (arg?: unknown) => reader.on(arg)
+  stream.on('data', listener)
+  stream.on('end', listener)
   // 'close' before 'end' covers a client gone and a broken body alike; the error itself is read off the stream
-  const onClose = (error?: Error) => {
-    if (stream.readableEnded) return
-    stopReading(stream, onData, onEnd, onClose)
-    const cause = error instanceof Error ? error : (stream.errored ?? new Error('the client closed the connection'))
-    reject(new HTTPException(400, `Request body could not be read: ${cause.message}`, undefined, { cause }))
-  }
-  stream.on('data', onData)
-  stream.on('end', onEnd)
-  stream.on('close', onClose)
+  stream.on('close', listener)
   // node:http's IncomingMessage drops a body error that has no listener and then closes (measured); any other
   // stream could throw it as uncaught, so it gets an 'error' listener too
-  if (!(stream instanceof IncomingMessage)) stream.on('error', onClose)
-  return future
+  if (!(stream instanceof IncomingMessage)) stream.on('error', listener)
+  return reader.future
 }
 
-// three listeners, not four, on node:http: a small JSON body costs 6 EventEmitter calls and 3 closures
-function stopReading(stream: Readable, onData: (c: Buffer) => void, onEnd: () => void, onClose: () => void): void {
-  stream.off('data', onData)
-  stream.off('end', onEnd)
-  stream.off('close', onClose)
-  stream.off('error', onClose)
+// One object and one listener closure per body. The listener is never removed: after the future settled it
+// ignores the 'close' that follows 'end' (the request object is dropped with its listeners), and after a 413
+// it lets the rest drain without keeping it.
+class BodyReader extends Resolver<Buffer> {
+  readonly stream: Readable
+  readonly limit: number
+  chunks: Buffer[] = []
+  size = 0
+
+  constructor(stream: Readable, limit: number) {
+    super()
+    this.stream = stream
+    this.limit = limit
+  }
+
+  // invariant: a Buffer is a 'data' chunk; no argument with the stream ended is 'end'; anything else is
+  // 'close' (or 'error') before the end
+  on(arg: unknown): void {
+    if (this.settled) return
+    if (typeof arg === 'string') arg = Buffer.from(arg) // a stream with an encoding set
+    if (arg instanceof Uint8Array) {
+      const size = (this.size += arg.length)
+      if (size > this.limit) {
+        this.chunks = []
+        this.stream.resume() // drain the rest so the socket can carry the 413
+        this.reject(tooLarge(this.limit))
+      } else this.chunks.push(arg as Buffer)
+      return
+    }
+    const stream = this.stream
+    if (arg === undefined && stream.readableEnded) {
+      const chunks = this.chunks
+      this.resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.size))
+      return
+    }
+    const cause = arg instanceof Error ? arg : (stream.errored ?? new Error('the client closed the connection'))
+    this.reject(new HTTPException(400, `Request body could not be read: ${cause.message}`, undefined, { cause }))
+  }
 }
 
 function tooLarge(limit: number): HTTPException {
