@@ -16,6 +16,13 @@ describe('readLimited', () => {
     await expect(big.toPromise()).rejects.toMatchObject({ status: 413 })
   })
 
+  it('reads a stream that yields text (an encoding set on it) as its UTF-8 bytes, limit counted in bytes', async () => {
+    const text = readLimited(Readable.from(['{"name":', '"café"}']), { 'transfer-encoding': 'chunked' }, 16)
+    expect((await text.toPromise()).toString()).toBe('{"name":"café"}')
+    const over = readLimited(Readable.from(['{"name":', '"cafés"}']), { 'transfer-encoding': 'chunked' }, 16)
+    await expect(over.toPromise()).rejects.toMatchObject({ status: 413 })
+  })
+
   it('answers 400 with the cause when a stream breaks mid-body', async () => {
     const broken = new Readable({ read() {} })
     const reading = readLimited(broken, { 'content-length': '100' }, 1000).toPromise()
